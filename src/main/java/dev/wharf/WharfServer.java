@@ -1,0 +1,98 @@
+package dev.wharf;
+
+import dev.wharf.api.AccessCheck;
+import dev.wharf.api.RegistryApi;
+import dev.wharf.config.WharfConfig;
+import dev.wharf.storage.Storage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A running registry: the Vert.x instance, the storage root and the HTTP server, started and stopped as one. */
+public final class WharfServer {
+    private static final Logger LOG = LoggerFactory.getLogger(WharfServer.class);
+
+    private final WharfConfig config;
+    private final Vertx vertx;
+    private final Storage storage;
+    private HttpServer server;
+    private long purgeTimer = -1;
+
+    public WharfServer(WharfConfig config) throws IOException {
+        this.config = config;
+        this.storage = new Storage(config.storage());
+        this.vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(config.http().eventLoopCount())
+                .setWorkerPoolSize(Math.max(20, 4 * Runtime.getRuntime().availableProcessors())));
+    }
+
+    public Future<WharfServer> start() {
+        RegistryApi api = new RegistryApi(vertx, storage, config, AccessCheck.ALLOW_ALL);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.http().host())
+                .setPort(config.http().port())
+                .setHandle100ContinueAutomatically(true)
+                .setCompressionSupported(false)
+                .setTcpNoDelay(true)
+                .setMaxInitialLineLength(16 * 1024);
+        server = vertx.createHttpServer(options).requestHandler(api.router(vertx, List.of()));
+        schedulePurge();
+        return server.listen().map(s -> {
+            LOG.info("Wharf {} listening on http://{}:{} with storage at {}",
+                    Version.current(), config.http().host(), s.actualPort(), storage.layout().root());
+            return this;
+        });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    private void schedulePurge() {
+        long every = config.uploads().purgeIntervalDuration().toMillis();
+        purgeTimer = vertx.setPeriodic(every, every, id -> vertx.executeBlocking(() -> {
+            int purged = storage.uploads().purgeAbandoned(config.uploads().expiryDuration());
+            if (purged > 0) {
+                LOG.info("removed {} abandoned upload(s)", purged);
+            }
+            return null;
+        }, false).onFailure(err -> LOG.warn("purging abandoned uploads failed", err)));
+    }
+
+    /** Stops accepting connections, lets requests in flight finish (up to the configured timeout), then stops. */
+    public void stop() {
+        if (purgeTimer >= 0) {
+            vertx.cancelTimer(purgeTimer);
+        }
+        long timeout = config.http().shutdownTimeoutDuration().toMillis();
+        try {
+            if (server != null) {
+                server.shutdown(timeout, TimeUnit.MILLISECONDS).await(timeout + 1000, TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("graceful shutdown did not complete: {}", e.toString());
+        }
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("stopping Vert.x failed: {}", e.toString());
+        }
+        storage.close();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.wharf.api;
+
+import dev.wharf.config.WharfConfig;
+import dev.wharf.error.ErrorCode;
+import dev.wharf.error.RegistryException;
+import dev.wharf.storage.Storage;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+
+/**
+ * The registry's HTTP surface. Every request first has its path parsed into an {@link ApiRoute}
+ * (so no handler sees an unchecked name or digest), then passes the gates (authentication and access
+ * control, when configured), then reaches the handler of its endpoint.
+ */
+public final class RegistryApi {
+    /** Where the parsed route is kept on the routing context, for gates and handlers. */
+    public static final String ROUTE = "wharf.route";
+    static final String API_VERSION = "registry/2.0";
+
+    private final BlobHandler blobs;
+    private final UploadHandler uploads;
+
+    public RegistryApi(Vertx vertx, Storage storage, WharfConfig config, AccessCheck access) {
+        this.blobs = new BlobHandler(vertx, storage, config.storage().deleteEnabled());
+        this.uploads = new UploadHandler(vertx, storage, new BlobMounts(storage, access));
+    }
+
+    /** The router: route parsing, then each gate in order, then the endpoint handlers. */
+    public Router router(Vertx vertx, List<Handler<RoutingContext>> gates) {
+        Router router = Router.router(vertx);
+        router.route().handler(this::parse);
+        for (Handler<RoutingContext> gate : gates) {
+            router.route().handler(gate);
+        }
+        router.route().handler(this::dispatch);
+        router.route().failureHandler(ctx -> ErrorResponses.send(ctx,
+                ctx.failure() != null ? ctx.failure() : RegistryException.withStatus(ErrorCode.UNKNOWN, ctx.statusCode(), "request failed")));
+        return router;
+    }
+
+    public static ApiRoute route(RoutingContext ctx) {
+        return ctx.get(ROUTE);
+    }
+
+    private void parse(RoutingContext ctx) {
+        // Bodies are read only once a handler knows where they go; until then they wait in the socket.
+        // Whatever is left unread when the answer goes out is drained, so the connection stays usable.
+        ctx.request().pause();
+        ctx.addHeadersEndHandler(v -> {
+            if (!ctx.request().isEnded()) {
+                ctx.request().resume();
+            }
+        });
+        ctx.response().putHeader("Docker-Distribution-API-Version", API_VERSION);
+        ApiRoute route = ApiRoute.match(ctx.request().method(), ctx.request().path());
+        if (route == null) {
+            throw RegistryException.withStatus(ErrorCode.UNSUPPORTED, 404, "not found");
+        }
+        ctx.put(ROUTE, route);
+        ctx.next();
+    }
+
+    private void dispatch(RoutingContext ctx) {
+        ApiRoute route = route(ctx);
+        switch (route.kind()) {
+            case BASE -> base(ctx);
+            case BLOB -> blobs.handle(ctx, route);
+            case UPLOAD_START -> uploads.start(ctx, route);
+            case UPLOAD -> uploads.handle(ctx, route);
+            default -> throw RegistryException.withStatus(ErrorCode.UNSUPPORTED, 404, "endpoint not implemented");
+        }
+    }
+
+    private static void base(RoutingContext ctx) {
+        HttpMethod method = ctx.request().method();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            throw Http.methodNotAllowed();
+        }
+        ctx.response().putHeader("Content-Type", "application/json").putHeader("Content-Length", "2");
+        if (method == HttpMethod.HEAD) {
+            ctx.response().end();
+        } else {
+            ctx.response().end("{}");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.wharf.cli;
+
+import dev.wharf.WharfServer;
+import dev.wharf.config.WharfConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code wharf serve}: runs the registry until it is stopped (SIGTERM or Ctrl-C stop it gracefully). */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the registry (the default command).")
+public final class ServeCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOption configOption;
+
+    @Override
+    public Integer call() throws Exception {
+        WharfConfig config = configOption.load();
+        WharfServer server = new WharfServer(config);
+        server.start().await(60, TimeUnit.SECONDS);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "wharf-shutdown"));
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.wharf.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * The file-system moves that make a write crash-safe: write to a temp file, fsync it, rename it into
+ * place, fsync the folder. With fsync off (throw-away caches) the renames stay atomic but a power cut may
+ * lose the newest writes.
+ */
+public final class Durability {
+    private final boolean fsync;
+    private final Path tmpDir;
+
+    public Durability(boolean fsync, Path tmpDir) {
+        this.fsync = fsync;
+        this.tmpDir = tmpDir;
+    }
+
+    public boolean fsyncEnabled() {
+        return fsync;
+    }
+
+    public void force(FileChannel channel) throws IOException {
+        if (fsync) {
+            channel.force(false);
+        }
+    }
+
+    public void syncFile(Path file) throws IOException {
+        if (fsync) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.force(false);
+            }
+        }
+    }
+
+    public void syncDirectory(Path dir) throws IOException {
+        if (fsync) {
+            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        }
+    }
+
+    /** Replaces {@code target} with {@code content} so that a reader sees the old or the new file, never a mix. */
+    public void writeAtomically(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Files.createDirectories(tmpDir);
+        Path tmp = tmpDir.resolve(UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                force(ch);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        syncDirectory(target.getParent());
+    }
+
+    /** Creates an empty marker file; returns false if it was already there. */
+    public boolean createLink(Path link) throws IOException {
+        Files.createDirectories(link.getParent());
+        try {
+            Files.createFile(link);
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+        syncDirectory(link.getParent());
+        return true;
+    }
+
+    /** Moves a finished file into place atomically, replacing what is there. */
+    public void moveIntoPlace(Path source, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(target.getParent());
+    }
+}

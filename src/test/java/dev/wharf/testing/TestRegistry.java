@@ -1,0 +1,98 @@
+package dev.wharf.testing;
+
+import dev.wharf.WharfServer;
+import dev.wharf.config.ConfigLoader;
+import dev.wharf.config.WharfConfig;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * A Wharf server for one test class: on a free loopback port, over a fresh temp storage root, stopped and
+ * removed by {@link #close()}.
+ */
+public final class TestRegistry implements AutoCloseable {
+    private final Path root;
+    private final WharfConfig config;
+    private WharfServer server;
+
+    private TestRegistry(Path root, WharfConfig config) {
+        this.root = root;
+        this.config = config;
+    }
+
+    public static TestRegistry start() {
+        return start(UnaryOperator.identity());
+    }
+
+    /** Starts with the built-in defaults, a temp root and a free port, after {@code tweak} has had its say. */
+    public static TestRegistry start(UnaryOperator<WharfConfig> tweak) {
+        try {
+            Path root = Files.createTempDirectory("wharf-test-");
+            WharfConfig base = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
+            base = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"),
+                    new WharfConfig.Storage(root.toString(), true, true), base.uploads(), base.manifests());
+            TestRegistry registry = new TestRegistry(root, tweak.apply(base));
+            registry.boot();
+            return registry;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the server (again) over the same storage root, as after a restart. */
+    public void boot() throws IOException {
+        server = new WharfServer(config);
+        try {
+            server.start().await(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the server did not start in 30 s", e);
+        }
+    }
+
+    /** Stops the server but keeps its storage, for restart tests. */
+    public void stopServer() {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public WharfServer server() {
+        return server;
+    }
+
+    /** A rest-assured request aimed at this registry. */
+    public RequestSpecification given() {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(port()).urlEncodingEnabled(false);
+    }
+
+    @Override
+    public void close() {
+        stopServer();
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: the temp folder goes with the machine anyway
+        }
+    }
+}
