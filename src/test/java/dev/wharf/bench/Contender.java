@@ -1,0 +1,36 @@
+package dev.wharf.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.function.Function;
+
+/**
+ * One registry in the comparison: its process, a client bound to its port, and where it keeps a blob's
+ * bytes on disk (so pushed blobs can be removed between measurements and the run fits on the disk).
+ */
+record Contender(String label, boolean isWharf, ServerProcess server, RegistryClient client, Function<String, Path> blobFile)
+        implements AutoCloseable {
+
+    /**
+     * Deletes the stored bytes of blobs nothing will read again. Both registries keep no blob index in
+     * memory that a later request of this run could trip over: the blobs are never asked for again.
+     */
+    void reclaim(Collection<BlobContent> blobs) {
+        for (BlobContent blob : blobs) {
+            Path data = blobFile.apply(blob.digest());
+            try {
+                Files.deleteIfExists(data);
+                Files.deleteIfExists(data.getParent());
+            } catch (IOException e) {
+                System.err.println("could not reclaim " + data + ": " + e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

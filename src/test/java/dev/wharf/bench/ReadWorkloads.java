@@ -1,0 +1,123 @@
+package dev.wharf.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.bench.Workload.Cell;
+import dev.wharf.bench.Workload.Metric;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Request-rate workloads on small answers: manifests by tag, a long tag list, the catalog. */
+final class ReadWorkloads {
+    static final int MANIFEST_CONCURRENCY = 32;
+    static final int LIST_CONCURRENCY = 8;
+    static final int TAGS = 300;
+    static final int REPOSITORIES = 200;
+    private static final Duration WARM_UP = Duration.ofSeconds(1);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ReadWorkloads() {
+    }
+
+    /** GET and HEAD of an OCI manifest by tag; the GET accepts both OCI and Docker manifest types. */
+    static Workload manifests(BenchOptions options) {
+        TestImage image = TestImage.create();
+        String repository = "bench/manifests";
+        String uri = "/v2/" + repository + "/manifests/v1";
+        return new Workload() {
+            @Override
+            public String id() {
+                return "manifest";
+            }
+
+            @Override
+            public void prepare(Contender contender) throws Exception {
+                RegistryClient client = contender.client();
+                Load.await(image.push(client, repository, "v1"));
+                RegistryClient.Reply reply = Load.await(client.read(HttpMethod.GET, uri, "Accept", RegistryClient.MANIFEST_ACCEPT))
+                        .expect(200, "manifest GET");
+                if (!reply.body().equals(Buffer.buffer(image.manifest()))
+                        || !image.digest().equals(reply.header("Docker-Content-Digest"))) {
+                    throw new IllegalStateException("manifest GET did not return the pushed manifest and its digest");
+                }
+            }
+
+            @Override
+            public List<Cell> cells() {
+                return List.of(
+                        new RateCell("manifest GET by tag", MANIFEST_CONCURRENCY, HttpMethod.GET, uri, true, options.rateDuration()),
+                        new RateCell("manifest HEAD by tag", MANIFEST_CONCURRENCY, HttpMethod.HEAD, uri, true, options.rateDuration()));
+            }
+        };
+    }
+
+    /** {@code tags/list} of a repository with 300 tags, and {@code _catalog} over 200-odd repositories. */
+    static Workload listings(BenchOptions options) {
+        TestImage image = TestImage.create();
+        String tagged = "bench/tags";
+        String tagsUri = "/v2/" + tagged + "/tags/list";
+        // Distribution answers 100 repositories per page unless asked for more; both get one page of all.
+        String catalogUri = "/v2/_catalog?n=1000";
+        return new Workload() {
+            @Override
+            public String id() {
+                return "list";
+            }
+
+            @Override
+            public void prepare(Contender contender) throws Exception {
+                RegistryClient client = contender.client();
+                Load.await(image.push(client, tagged, "t0"));
+                Load.run(LIST_CONCURRENCY, TAGS - 1, i -> client.putManifest(tagged, "t" + (i + 1), image.manifest()));
+                Load.run(LIST_CONCURRENCY, REPOSITORIES,
+                        i -> image.mountAndTag(client, "bench/catalog/r%03d".formatted(i), tagged, "v1"));
+                int tags = count(Load.await(client.read(HttpMethod.GET, tagsUri)).expect(200, "tags/list"), "tags");
+                int repositories = count(Load.await(client.read(HttpMethod.GET, catalogUri)).expect(200, "_catalog"), "repositories");
+                if (tags != TAGS || repositories < REPOSITORIES) {
+                    throw new IllegalStateException("listed " + tags + " tags and " + repositories + " repositories, expected "
+                            + TAGS + " and at least " + REPOSITORIES);
+                }
+            }
+
+            @Override
+            public List<Cell> cells() {
+                return List.of(
+                        new RateCell("tags/list (" + TAGS + " tags)", LIST_CONCURRENCY, HttpMethod.GET, tagsUri, false,
+                                options.rateDuration()),
+                        new RateCell("_catalog?n=1000 (" + REPOSITORIES + "+ repositories)", LIST_CONCURRENCY, HttpMethod.GET, catalogUri,
+                                false, options.rateDuration()));
+            }
+        };
+    }
+
+    private static int count(RegistryClient.Reply reply, String field) throws Exception {
+        JsonNode list = JSON.readTree(reply.body().getBytes()).get(field);
+        return list == null ? 0 : list.size();
+    }
+
+    /**
+     * Keeps {@code concurrency} identical requests in flight for a while; every answer must be 200.
+     * Manifest requests send an Accept header for the OCI and Docker manifest types, as clients do.
+     */
+    private record RateCell(String name, int concurrency, HttpMethod method, String uri, boolean manifest, Duration duration)
+            implements Cell {
+        @Override
+        public List<Metric> metrics() {
+            String label = name + ", c=" + concurrency;
+            return List.of(Metric.rate(label), Metric.lowerIsBetter(label + " p50", "ms"),
+                    Metric.lowerIsBetter(label + " p99", "ms"));
+        }
+
+        @Override
+        public double[] measure(Contender contender, boolean warmUp) throws Exception {
+            RegistryClient client = contender.client();
+            String[] headers = manifest ? new String[] {"Accept", RegistryClient.MANIFEST_ACCEPT} : new String[0];
+            Load.Rate rate = Load.forDuration(concurrency, warmUp ? WARM_UP : duration,
+                    () -> client.read(method, uri, headers).map(r -> r.expect(200, name)));
+            return new double[] {rate.perSecond(), rate.percentileMillis(0.50), rate.percentileMillis(0.99)};
+        }
+    }
+}

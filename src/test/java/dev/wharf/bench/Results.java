@@ -1,0 +1,140 @@
+package dev.wharf.bench;
+
+import dev.wharf.bench.Workload.Metric;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The figures of a run: one row per metric, one column per registry, and Wharf/Distribution ratios. */
+final class Results {
+    /** A metric's median figure per registry label, or why there is none. */
+    record Row(Metric metric, Map<String, Double> figures, Map<String, String> failures) {
+        Double ratio(String wharf, String baseline) {
+            Double w = figures.get(wharf);
+            Double d = figures.get(baseline);
+            return w == null || d == null || d == 0 ? null : w / d;
+        }
+    }
+
+    private final List<String> wharfLabels;
+    private final String baseline;
+    private final List<Row> rows = new ArrayList<>();
+
+    Results(List<String> wharfLabels, String baseline) {
+        this.wharfLabels = wharfLabels;
+        this.baseline = baseline;
+    }
+
+    void add(Metric metric, Map<String, Double> figures, Map<String, String> failures) {
+        rows.add(new Row(metric, new LinkedHashMap<>(figures), new LinkedHashMap<>(failures)));
+    }
+
+    /** The geometric mean of Wharf/Distribution over the push throughput metrics both registries completed. */
+    Double pushGeometricMean(String wharf) {
+        double logSum = 0;
+        int n = 0;
+        for (Row row : rows) {
+            Double ratio = row.metric().push() ? row.ratio(wharf, baseline) : null;
+            if (ratio != null) {
+                logSum += Math.log(ratio);
+                n++;
+            }
+        }
+        return n == 0 ? null : Math.exp(logSum / n);
+    }
+
+    String markdown() {
+        List<String> header = header();
+        StringBuilder out = new StringBuilder();
+        out.append("| ").append(String.join(" | ", header)).append(" |\n|");
+        out.append(" --- |".repeat(2)).append(" ---: |".repeat(header.size() - 2)).append('\n');
+        for (List<String> cells : body()) {
+            out.append("| ").append(String.join(" | ", cells)).append(" |\n");
+        }
+        out.append('\n').append(summary("- ")).append(failures("- "));
+        return out.toString();
+    }
+
+    String text() {
+        List<List<String>> table = new ArrayList<>();
+        table.add(header());
+        table.addAll(body());
+        int[] widths = new int[table.get(0).size()];
+        for (List<String> line : table) {
+            for (int i = 0; i < line.size(); i++) {
+                widths[i] = Math.max(widths[i], line.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> line : table) {
+            for (int i = 0; i < line.size(); i++) {
+                String format = i < 2 ? "%-" + widths[i] + "s  " : "%" + widths[i] + "s  ";
+                out.append(String.format(format, line.get(i)));
+            }
+            out.append('\n');
+        }
+        return out.append('\n').append(summary("")).append(failures("")).toString();
+    }
+
+    private List<String> header() {
+        List<String> header = new ArrayList<>(List.of("Workload", "Unit"));
+        header.addAll(wharfLabels);
+        header.add(baseline);
+        wharfLabels.forEach(w -> header.add(w + " / " + baseline));
+        return header;
+    }
+
+    private List<List<String>> body() {
+        List<List<String>> lines = new ArrayList<>();
+        for (Row row : rows) {
+            List<String> cells = new ArrayList<>(List.of(row.metric().name(),
+                    row.metric().unit() + (row.metric().higherIsBetter() ? "" : " (lower is better)")));
+            wharfLabels.forEach(w -> cells.add(figure(row, w)));
+            cells.add(figure(row, baseline));
+            wharfLabels.forEach(w -> {
+                Double ratio = row.ratio(w, baseline);
+                cells.add(ratio == null ? "-" : String.format(Locale.ROOT, "%.2fx", ratio));
+            });
+            lines.add(cells);
+        }
+        return lines;
+    }
+
+    private String summary(String bullet) {
+        StringBuilder out = new StringBuilder();
+        for (String wharf : wharfLabels) {
+            Double mean = pushGeometricMean(wharf);
+            out.append(bullet).append("Geometric mean of push ratios, ").append(wharf).append(" / ").append(baseline).append(": ")
+                    .append(mean == null ? "-" : String.format(Locale.ROOT, "%.2fx", mean)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Each failure once, under the first metric it cost (one set-up failure fails every cell of its workload). */
+    private String failures(String bullet) {
+        Set<String> seen = new HashSet<>();
+        StringBuilder out = new StringBuilder();
+        for (Row row : rows) {
+            row.failures().forEach((label, why) -> {
+                if (seen.add(label + why)) {
+                    out.append(bullet).append(label).append(" failed ").append(row.metric().name()).append(": ").append(why).append('\n');
+                }
+            });
+        }
+        return out.toString();
+    }
+
+    private static String figure(Row row, String label) {
+        Double value = row.figures().get(label);
+        if (value == null) {
+            return row.failures().containsKey(label) ? "failed" : "-";
+        }
+        String format = value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f";
+        return String.format(Locale.ROOT, format, value);
+    }
+}

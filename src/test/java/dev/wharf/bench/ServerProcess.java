@@ -1,0 +1,151 @@
+package dev.wharf.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A registry server running as a child process on a loopback port, over a work folder that is removed when
+ * the process is stopped. Its peak resident set size is read from {@code /proc/<pid>/status} (VmHWM).
+ */
+final class ServerProcess implements AutoCloseable {
+    private final String label;
+    private final Process process;
+    private final int port;
+    private final Path workDir;
+    private final Path log;
+
+    private ServerProcess(String label, Process process, int port, Path workDir, Path log) {
+        this.label = label;
+        this.process = process;
+        this.port = port;
+        this.workDir = workDir;
+        this.log = log;
+    }
+
+    /** Starts {@code command} and waits until {@code GET /v2/} answers 200; stops it again if that never happens. */
+    static ServerProcess start(String label, List<String> command, Map<String, String> env, int port, Path workDir, Path log)
+            throws IOException {
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        ServerProcess server = new ServerProcess(label, builder.start(), port, workDir, log);
+        try {
+            server.awaitReady(Duration.ofSeconds(60));
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    String label() {
+        return label;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    /** The highest resident set size since start, or since the last {@link #resetPeakRss()}, in KiB. */
+    long peakRssKiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            throw new IllegalStateException("no VmHWM in /proc/" + process.pid() + "/status");
+        } catch (IOException e) {
+            throw new UncheckedIOException(label + " is gone", e);
+        }
+    }
+
+    /** Restarts peak tracking from the current RSS (Linux: writing 5 to clear_refs resets VmHWM). */
+    void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc", Long.toString(process.pid()), "clear_refs"), "5");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reset the peak RSS of " + label, e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI base = URI.create("http://127.0.0.1:" + port + "/v2/");
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(label + " exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpURLConnection connection = (HttpURLConnection) base.toURL().openConnection();
+                connection.setConnectTimeout(500);
+                connection.setReadTimeout(2000);
+                if (connection.getResponseCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            sleep(100);
+        }
+        throw new IOException(label + " did not answer GET /v2/ within " + timeout + "; see " + log);
+    }
+
+    /** Stops the process (SIGTERM, then SIGKILL after 30 s) and removes its work folder. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        deleteTree(workDir);
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
