@@ -107,7 +107,7 @@ public final class UploadStore {
             }
             channel.position(size);
             MessageDigest hasher = hasherAt(session.id(), size);
-            return new UploadAppender(channel, hasher, size, io, result -> finishWrite(session.id(), result));
+            return new UploadAppender(channel, hasher, size, io, durability, io, result -> finishWrite(session.id(), result));
         } catch (IOException | RuntimeException e) {
             writing.remove(session.id());
             throw e;
