@@ -57,7 +57,7 @@ public final class UploadStore {
         Files.createDirectories(dir);
         Instant now = Instant.now();
         ObjectNode info = JSON.createObjectNode().put("repository", repository.value()).put("startedAt", now.toString());
-        durability.writeAtomically(dir.resolve("info.json"), JSON.writeValueAsBytes(info));
+        durability.writeAtomicallyUnsynced(dir.resolve("info.json"), JSON.writeValueAsBytes(info));
         Files.createFile(dir.resolve("data"));
         return new UploadSession(id, repository, now);
     }
