@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /** Drives asynchronous operations from a number of concurrent workers, each running its operations one after another. */
 final class Load {
-    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("bench.timeoutSeconds", 900));
 
     /** What a rate run measured: requests completed, in how long, and the latency of each. */
     record Rate(long requests, long nanos, long[] latencies) {
