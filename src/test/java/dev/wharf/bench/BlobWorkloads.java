@@ -27,7 +27,7 @@ final class BlobWorkloads {
                 cells.add(new PushCell(flow, repository, sizeMiB * MIB, concurrency, options.volumeMiB() * MIB));
             }
         }
-        return simple(id, cells);
+        return Workload.of(id, Workload.Preparation.NONE, cells);
     }
 
     static Workload pull(BenchOptions options) {
@@ -42,20 +42,6 @@ final class BlobWorkloads {
 
     static String label(long size, int concurrency) {
         return size / MIB + " MiB, c=" + concurrency;
-    }
-
-    private static Workload simple(String id, List<Cell> cells) {
-        return new Workload() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public List<Cell> cells() {
-                return cells;
-            }
-        };
     }
 
     /** Pushes fresh blobs (new content every time), then deletes their bytes from disk so the run fits. */

@@ -27,31 +27,19 @@ final class ReadWorkloads {
         TestImage image = TestImage.create();
         String repository = "bench/manifests";
         String uri = "/v2/" + repository + "/manifests/v1";
-        return new Workload() {
-            @Override
-            public String id() {
-                return "manifest";
-            }
-
-            @Override
-            public void prepare(Contender contender) throws Exception {
-                RegistryClient client = contender.client();
-                Load.await(image.push(client, repository, "v1"));
-                RegistryClient.Reply reply = Load.await(client.read(HttpMethod.GET, uri, "Accept", RegistryClient.MANIFEST_ACCEPT))
-                        .expect(200, "manifest GET");
-                if (!reply.body().equals(Buffer.buffer(image.manifest()))
-                        || !image.digest().equals(reply.header("Docker-Content-Digest"))) {
-                    throw new IllegalStateException("manifest GET did not return the pushed manifest and its digest");
-                }
-            }
-
-            @Override
-            public List<Cell> cells() {
-                return List.of(
-                        new RateCell("manifest GET by tag", MANIFEST_CONCURRENCY, HttpMethod.GET, uri, true, options.rateDuration()),
-                        new RateCell("manifest HEAD by tag", MANIFEST_CONCURRENCY, HttpMethod.HEAD, uri, true, options.rateDuration()));
+        Workload.Preparation prepare = contender -> {
+            RegistryClient client = contender.client();
+            Load.await(image.push(client, repository, "v1"));
+            RegistryClient.Reply reply = Load.await(client.read(HttpMethod.GET, uri, "Accept", RegistryClient.MANIFEST_ACCEPT))
+                    .expect(200, "manifest GET");
+            if (!reply.body().equals(Buffer.buffer(image.manifest()))
+                    || !image.digest().equals(reply.header("Docker-Content-Digest"))) {
+                throw new IllegalStateException("manifest GET did not return the pushed manifest and its digest");
             }
         };
+        return Workload.of("manifest", prepare, List.of(
+                new RateCell("manifest GET by tag", MANIFEST_CONCURRENCY, HttpMethod.GET, uri, true, options.rateDuration()),
+                new RateCell("manifest HEAD by tag", MANIFEST_CONCURRENCY, HttpMethod.HEAD, uri, true, options.rateDuration())));
     }
 
     /** {@code tags/list} of a repository with 300 tags, and {@code _catalog} over 200-odd repositories. */
@@ -61,36 +49,23 @@ final class ReadWorkloads {
         String tagsUri = "/v2/" + tagged + "/tags/list";
         // Distribution answers 100 repositories per page unless asked for more; both get one page of all.
         String catalogUri = "/v2/_catalog?n=1000";
-        return new Workload() {
-            @Override
-            public String id() {
-                return "list";
-            }
-
-            @Override
-            public void prepare(Contender contender) throws Exception {
-                RegistryClient client = contender.client();
-                Load.await(image.push(client, tagged, "t0"));
-                Load.run(LIST_CONCURRENCY, TAGS - 1, i -> client.putManifest(tagged, "t" + (i + 1), image.manifest()));
-                Load.run(LIST_CONCURRENCY, REPOSITORIES,
-                        i -> image.mountAndTag(client, "bench/catalog/r%03d".formatted(i), tagged, "v1"));
-                int tags = count(Load.await(client.read(HttpMethod.GET, tagsUri)).expect(200, "tags/list"), "tags");
-                int repositories = count(Load.await(client.read(HttpMethod.GET, catalogUri)).expect(200, "_catalog"), "repositories");
-                if (tags != TAGS || repositories < REPOSITORIES) {
-                    throw new IllegalStateException("listed " + tags + " tags and " + repositories + " repositories, expected "
-                            + TAGS + " and at least " + REPOSITORIES);
-                }
-            }
-
-            @Override
-            public List<Cell> cells() {
-                return List.of(
-                        new RateCell("tags/list (" + TAGS + " tags)", LIST_CONCURRENCY, HttpMethod.GET, tagsUri, false,
-                                options.rateDuration()),
-                        new RateCell("_catalog?n=1000 (" + REPOSITORIES + "+ repositories)", LIST_CONCURRENCY, HttpMethod.GET, catalogUri,
-                                false, options.rateDuration()));
+        Workload.Preparation prepare = contender -> {
+            RegistryClient client = contender.client();
+            Load.await(image.push(client, tagged, "t0"));
+            Load.run(LIST_CONCURRENCY, TAGS - 1, i -> client.putManifest(tagged, "t" + (i + 1), image.manifest()));
+            Load.run(LIST_CONCURRENCY, REPOSITORIES,
+                    i -> image.mountAndTag(client, "bench/catalog/r%03d".formatted(i), tagged, "v1"));
+            int tags = count(Load.await(client.read(HttpMethod.GET, tagsUri)).expect(200, "tags/list"), "tags");
+            int repositories = count(Load.await(client.read(HttpMethod.GET, catalogUri)).expect(200, "_catalog"), "repositories");
+            if (tags != TAGS || repositories < REPOSITORIES) {
+                throw new IllegalStateException("listed " + tags + " tags and " + repositories + " repositories, expected "
+                        + TAGS + " and at least " + REPOSITORIES);
             }
         };
+        return Workload.of("list", prepare, List.of(
+                new RateCell("tags/list (" + TAGS + " tags)", LIST_CONCURRENCY, HttpMethod.GET, tagsUri, false, options.rateDuration()),
+                new RateCell("_catalog?n=1000 (" + REPOSITORIES + "+ repositories)", LIST_CONCURRENCY, HttpMethod.GET, catalogUri,
+                        false, options.rateDuration())));
     }
 
     private static int count(RegistryClient.Reply reply, String field) throws Exception {

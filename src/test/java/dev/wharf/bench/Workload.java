@@ -13,6 +13,34 @@ interface Workload {
 
     List<Cell> cells();
 
+    /** A workload from its parts. */
+    static Workload of(String id, Preparation preparation, List<Cell> cells) {
+        return new Workload() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public void prepare(Contender contender) throws Exception {
+                preparation.prepare(contender);
+            }
+
+            @Override
+            public List<Cell> cells() {
+                return cells;
+            }
+        };
+    }
+
+    /** The untimed set-up of a workload on one registry. */
+    @FunctionalInterface
+    interface Preparation {
+        Preparation NONE = contender -> { };
+
+        void prepare(Contender contender) throws Exception;
+    }
+
     /** What is reported for one measurement. {@code push} metrics enter the geometric mean of push ratios. */
     record Metric(String name, String unit, boolean higherIsBetter, boolean push) {
         static Metric throughput(String name, boolean push) {
