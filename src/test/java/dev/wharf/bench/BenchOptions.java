@@ -25,8 +25,8 @@ record BenchOptions(
         Path outputDir) {
 
     /** The tuned JVM flag set for Wharf, in one place; {@code -Dbench.tunedFlags="..."} replaces it for an experiment. */
-    static final String TUNED_FLAGS = "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=128m "
-            + "-XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=96m -Xss512k";
+    static final String TUNED_FLAGS = "-Xms16m -Xmx96m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m "
+            + "-XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=64m -Xss512k";
 
     static BenchOptions fromSystemProperties() {
         boolean quick = Boolean.getBoolean("bench.quick");

@@ -24,7 +24,7 @@ final class ReadWorkloads {
 
     /** GET and HEAD of an OCI manifest by tag; the GET accepts both OCI and Docker manifest types. */
     static Workload manifests(BenchOptions options) {
-        TestImage image = TestImage.create();
+        SampleImage image = SampleImage.create();
         String repository = "bench/manifests";
         String uri = "/v2/" + repository + "/manifests/v1";
         Workload.Preparation prepare = contender -> {
@@ -44,7 +44,7 @@ final class ReadWorkloads {
 
     /** {@code tags/list} of a repository with 300 tags, and {@code _catalog} over 200-odd repositories. */
     static Workload listings(BenchOptions options) {
-        TestImage image = TestImage.create();
+        SampleImage image = SampleImage.create();
         String tagged = "bench/tags";
         String tagsUri = "/v2/" + tagged + "/tags/list";
         // Distribution answers 100 repositories per page unless asked for more; both get one page of all.

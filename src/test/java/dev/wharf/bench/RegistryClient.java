@@ -49,9 +49,9 @@ final class RegistryClient {
 
     private final HttpClientAgent http;
     /**
-     * Every request starts on this one event-loop context. Requests issued from other threads (the benchmark's
-     * main thread, then callbacks) now and then never got an answer with Vert.x 5.0.7 once pooled connections
-     * were shared across contexts; pinned to one context, no request was lost in thousands of runs.
+     * Every request starts on this one event-loop context. Issued from several threads (the benchmark's main
+     * thread, then callbacks), a request to Wharf now and then never got an answer (whether Vert.x 5.0.7's pool
+     * or the server loses it is not settled, see docs/performance.md); pinned to one context, none was lost.
      */
     private final Context context;
     private final int port;

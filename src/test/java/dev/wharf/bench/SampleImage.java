@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /** A minimal OCI image (config blob, one small layer, image manifest) to push and then read manifests and lists of. */
-record TestImage(byte[] config, byte[] layer, byte[] manifest) {
+record SampleImage(byte[] config, byte[] layer, byte[] manifest) {
 
-    static TestImage create() {
+    static SampleImage create() {
         byte[] layer = new byte[4096];
         new SplittableRandom(42).nextBytes(layer);
         String layerDigest = BlobContent.sha256(layer);
@@ -19,7 +19,7 @@ record TestImage(byte[] config, byte[] layer, byte[] manifest) {
                 "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},\
                 "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%d}]}"""
                 .formatted(RegistryClient.OCI_MANIFEST, BlobContent.sha256(config), config.length, layerDigest, layer.length);
-        return new TestImage(config, layer, manifest.getBytes(StandardCharsets.UTF_8));
+        return new SampleImage(config, layer, manifest.getBytes(StandardCharsets.UTF_8));
     }
 
     String digest() {
