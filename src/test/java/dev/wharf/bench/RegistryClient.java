@@ -50,8 +50,8 @@ final class RegistryClient {
     private final HttpClientAgent http;
     /**
      * Every request starts on this one event-loop context. Issued from several threads (the benchmark's main
-     * thread, then callbacks), a request to Wharf now and then never got an answer (whether Vert.x 5.0.7's pool
-     * or the server loses it is not settled, see docs/performance.md); pinned to one context, none was lost.
+     * thread, then callbacks), a request to Wharf now and then never got an answer (a minimal Vert.x server did
+     * not lose any, see docs/performance.md); pinned to one context, none was lost, so figures are not skewed.
      */
     private final Context context;
     private final int port;
