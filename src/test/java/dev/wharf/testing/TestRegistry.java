@@ -4,6 +4,8 @@ import dev.wharf.WharfServer;
 import dev.wharf.config.ConfigLoader;
 import dev.wharf.config.WharfConfig;
 import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.specification.RequestSpecification;
 
 import java.io.IOException;
@@ -19,6 +21,10 @@ import java.util.stream.Stream;
  * removed by {@link #close()}.
  */
 public final class TestRegistry implements AutoCloseable {
+    /** A request the server never answers fails the test after this long instead of hanging the build. */
+    private static final RestAssuredConfig CLIENT = RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+            .setParam("http.connection.timeout", 10_000).setParam("http.socket.timeout", 30_000));
+
     private final Path root;
     private final WharfConfig config;
     private WharfServer server;
@@ -83,7 +89,7 @@ public final class TestRegistry implements AutoCloseable {
 
     /** A rest-assured request aimed at this registry. */
     public RequestSpecification given() {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(port()).urlEncodingEnabled(false);
+        return RestAssured.given().baseUri("http://127.0.0.1").port(port()).urlEncodingEnabled(false).config(CLIENT);
     }
 
     @Override
