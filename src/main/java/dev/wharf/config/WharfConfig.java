@@ -13,6 +13,11 @@ import java.time.Duration;
 public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests) {
 
     public record Http(String host, int port, int eventLoops, String shutdownTimeout) {
+        public Http {
+            // a bad duration is refused while the configuration loads, not when shutdown first reads it
+            Durations.parse(shutdownTimeout);
+        }
+
         public Duration shutdownTimeoutDuration() {
             return Durations.parse(shutdownTimeout);
         }
@@ -29,6 +34,11 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     public record Uploads(String expiry, String purgeInterval) {
+        public Uploads {
+            Durations.parse(expiry);
+            Durations.parse(purgeInterval);
+        }
+
         public Duration expiryDuration() {
             return Durations.parse(expiry);
         }
