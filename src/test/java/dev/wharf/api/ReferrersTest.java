@@ -1,0 +1,78 @@
+package dev.wharf.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.testing.Blobs;
+import dev.wharf.testing.Images;
+import dev.wharf.testing.RegistryTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.wharf.testing.Images.descriptor;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.emptyIterable;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+class ReferrersTest extends RegistryTest {
+    private static final String REPO = "team/referred";
+    private static final String SIGNATURE = "application/vnd.example.signature";
+    private static final String SBOM = "application/vnd.example.sbom";
+
+    @BeforeAll
+    static void pushEmptyConfig() {
+        Images.pushEmptyConfig(registry, REPO);
+    }
+
+    /** Pushes an artifact of {@code type} about {@code subject}, annotated with its name; returns its digest. */
+    private static String refer(Images.Image subject, String type, String name) {
+        ObjectNode artifact = Images.artifact(type, descriptor(Images.OCI_MANIFEST, subject.manifest()));
+        artifact.putObject("annotations").put("org.example.name", name);
+        byte[] body = Images.bytes(artifact);
+        return Images.put(registry, REPO, Blobs.sha256(body), Images.OCI_MANIFEST, body);
+    }
+
+    private static String referrers(Images.Image subject) {
+        return "/v2/" + REPO + "/referrers/" + subject.digest();
+    }
+
+    @Test
+    void referrersAreAnIndexWithArtifactTypesAndAnnotations() {
+        Images.Image subject = Images.push(registry, REPO, "app", 1);
+        String signature = refer(subject, SIGNATURE, "sig");
+        String sbom = refer(subject, SBOM, "sbom");
+        registry.given().get(referrers(subject)).then().statusCode(200)
+                .contentType(Images.OCI_INDEX)
+                .body("schemaVersion", equalTo(2)).body("mediaType", equalTo(Images.OCI_INDEX))
+                .body("manifests.digest", containsInAnyOrder(signature, sbom))
+                .body("manifests.artifactType", containsInAnyOrder(SIGNATURE, SBOM))
+                .body("manifests.annotations.'org.example.name'", containsInAnyOrder("sig", "sbom"))
+                .body("manifests.mediaType", contains(Images.OCI_MANIFEST, Images.OCI_MANIFEST))
+                .header("OCI-Filters-Applied", nullValue());
+    }
+
+    @Test
+    void artifactTypeFilterIsAppliedAndAnnounced() {
+        Images.Image subject = Images.push(registry, REPO, "filtered", 2);
+        String signature = refer(subject, SIGNATURE, "sig");
+        refer(subject, SBOM, "sbom");
+        registry.given().get(referrers(subject) + "?artifactType=" + SIGNATURE).then().statusCode(200)
+                .header("OCI-Filters-Applied", "artifactType")
+                .body("manifests.digest", contains(signature));
+    }
+
+    @Test
+    void deletingAReferrerRemovesItFromTheList() {
+        Images.Image subject = Images.push(registry, REPO, "pruned", 3);
+        String signature = refer(subject, SIGNATURE, "sig");
+        String sbom = refer(subject, SBOM, "sbom");
+        registry.given().delete("/v2/" + REPO + "/manifests/" + signature).then().statusCode(202);
+        registry.given().get(referrers(subject)).then().statusCode(200).body("manifests.digest", contains(sbom));
+    }
+
+    @Test
+    void unknownSubjectHasAnEmptyList() {
+        registry.given().get("/v2/" + REPO + "/referrers/" + Blobs.sha256(Blobs.content(10, 4))).then().statusCode(200)
+                .body("manifests", emptyIterable());
+    }
+}
