@@ -144,4 +144,13 @@ class ManifestValidationTest extends RegistryTest {
         }
         return body;
     }
+
+    @Test
+    void streamedManifestOverFourMibIsRejectedWith413() {
+        byte[] body = padded(FOUR_MIB + 100);
+        // an InputStream body goes out chunked: the limit is found while reading, not from Content-Length
+        registry.given().contentType(Images.OCI_MANIFEST).body(new java.io.ByteArrayInputStream(body))
+                .put("/v2/" + REPO + "/manifests/streamed").then().statusCode(413);
+        registry.given().get("/v2/" + REPO + "/manifests/streamed").then().statusCode(404);
+    }
 }

@@ -75,4 +75,27 @@ class ReferrersTest extends RegistryTest {
         registry.given().get("/v2/" + REPO + "/referrers/" + Blobs.sha256(Blobs.content(10, 4))).then().statusCode(200)
                 .body("manifests", emptyIterable());
     }
+
+    @Test
+    void referrerWithoutArtifactTypeIsListedUnderItsConfigMediaType() {
+        Images.Image subject = Images.push(registry, REPO, "configtyped", 5);
+        byte[] config = "{\"kind\":\"attestation\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Blobs.push(registry, REPO, config);
+        ObjectNode manifest = Images.manifest(Images.OCI_MANIFEST, descriptor("application/vnd.example.attestation.config", config));
+        manifest.set("subject", descriptor(Images.OCI_MANIFEST, subject.manifest()));
+        String digest = Images.put(registry, REPO, Blobs.sha256(Images.bytes(manifest)), manifest);
+        registry.given().get(referrers(subject)).then().statusCode(200)
+                .body("manifests.digest", contains(digest))
+                .body("manifests.artifactType", contains("application/vnd.example.attestation.config"));
+    }
+
+    @Test
+    void referrersSurviveTheSubjectBeingPushedAfterThem() {
+        byte[] lateSubject = Images.bytes(Images.index(Images.OCI_INDEX));
+        ObjectNode signature = Images.artifact(SIGNATURE, descriptor(Images.OCI_INDEX, lateSubject));
+        String digest = Images.put(registry, REPO, Blobs.sha256(Images.bytes(signature)), signature);
+        String subjectDigest = Images.put(registry, REPO, "late", Images.OCI_INDEX, lateSubject);
+        registry.given().get("/v2/" + REPO + "/referrers/" + subjectDigest).then().statusCode(200)
+                .body("manifests.digest", contains(digest));
+    }
 }

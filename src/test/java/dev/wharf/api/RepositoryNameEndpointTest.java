@@ -66,4 +66,15 @@ class RepositoryNameEndpointTest extends RegistryTest {
             return all.filter(p -> !p.startsWith(dir.resolve("tmp"))).sorted().toList();
         }
     }
+
+    @Test
+    void namesThatContainEndpointKeywordsAreParsedFromTheEnd() {
+        for (String name : new String[]{"team/blobs/uploads", "team/manifests", "x/tags", "a/referrers/b"}) {
+            Images.Image image = Images.push(registry, name, "v1", name.length());
+            registry.given().get("/v2/" + name + "/manifests/v1").then().statusCode(200)
+                    .header("Docker-Content-Digest", image.digest());
+            registry.given().get("/v2/" + name + "/tags/list").then().statusCode(200).body("name", equalTo(name));
+            registry.given().head("/v2/" + name + "/blobs/" + image.layer()).then().statusCode(200);
+        }
+    }
 }

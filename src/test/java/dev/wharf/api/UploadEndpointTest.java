@@ -194,4 +194,20 @@ class UploadEndpointTest extends RegistryTest {
         registry.given().put(location + "?digest=" + digest).then().statusCode(201);
         registry.given().head("/v2/" + REPO + "/blobs/" + digest).then().statusCode(200).header("Content-Length", "0");
     }
+
+    @Test
+    void contentRangeThatDisagreesWithContentLengthIs416() {
+        String location = Blobs.startUpload(registry, REPO);
+        patch(location, Blobs.content(10, 19), "0-19").then().statusCode(416);
+        registry.given().get(location).then().statusCode(204).header("Range", "0-0");
+    }
+
+    @Test
+    void completedUploadIsNoLongerKnown() {
+        byte[] content = Blobs.content(50, 20);
+        String location = Blobs.startUpload(registry, REPO);
+        patch(location, content, null).then().statusCode(202);
+        registry.given().put(location + "?digest=" + Blobs.sha256(content)).then().statusCode(201);
+        registry.given().get(location).then().statusCode(404).body("errors[0].code", equalTo("BLOB_UPLOAD_UNKNOWN"));
+    }
 }
