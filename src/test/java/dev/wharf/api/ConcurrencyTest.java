@@ -1,6 +1,7 @@
 package dev.wharf.api;
 
 import dev.wharf.testing.Blobs;
+import dev.wharf.manifest.MediaTypes;
 import dev.wharf.testing.Images;
 import dev.wharf.testing.RegistryTest;
 import io.restassured.response.Response;
@@ -88,7 +89,7 @@ class ConcurrencyTest extends RegistryTest {
             AtomicInteger next = new AtomicInteger();
             List<String> pushed = all(() -> {
                 Images.Image mine = candidates.get(next.getAndIncrement());
-                return Images.put(registry, repo, "latest", Images.OCI_MANIFEST, mine.manifest());
+                return Images.put(registry, repo, "latest", MediaTypes.OCI_MANIFEST, mine.manifest());
             });
             storm.set(false);
             assertEquals(null, readerProblem.get(60, TimeUnit.SECONDS));

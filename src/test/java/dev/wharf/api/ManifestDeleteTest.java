@@ -1,5 +1,6 @@
 package dev.wharf.api;
 
+import dev.wharf.manifest.MediaTypes;
 import dev.wharf.testing.Images;
 import dev.wharf.testing.RegistryTest;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class ManifestDeleteTest extends RegistryTest {
     @Test
     void deleteByDigestRemovesTheManifestAndEveryTagOnIt() {
         Images.Image image = Images.push(registry, REPO, "a", 1);
-        Images.put(registry, REPO, "b", Images.OCI_MANIFEST, image.manifest());
+        Images.put(registry, REPO, "b", MediaTypes.OCI_MANIFEST, image.manifest());
         Images.push(registry, REPO, "other", 2);
         registry.given().delete("/v2/" + REPO + "/manifests/" + image.digest()).then().statusCode(202);
         registry.given().get("/v2/" + REPO + "/manifests/" + image.digest()).then().statusCode(404)
@@ -28,7 +29,7 @@ class ManifestDeleteTest extends RegistryTest {
     @Test
     void deleteByTagRemovesOnlyTheTag() {
         Images.Image image = Images.push(registry, REPO, "keep", 3);
-        Images.put(registry, REPO, "drop", Images.OCI_MANIFEST, image.manifest());
+        Images.put(registry, REPO, "drop", MediaTypes.OCI_MANIFEST, image.manifest());
         registry.given().delete("/v2/" + REPO + "/manifests/drop").then().statusCode(202);
         registry.given().get("/v2/" + REPO + "/manifests/drop").then().statusCode(404)
                 .body("errors[0].code", equalTo("MANIFEST_UNKNOWN"));

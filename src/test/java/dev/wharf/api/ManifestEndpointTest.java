@@ -2,6 +2,7 @@ package dev.wharf.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.testing.Blobs;
+import dev.wharf.manifest.MediaTypes;
 import dev.wharf.testing.Images;
 import dev.wharf.testing.RegistryTest;
 import org.junit.jupiter.api.Test;
@@ -38,39 +39,39 @@ class ManifestEndpointTest extends RegistryTest {
 
     @Test
     void ociImageManifestIsStoredAndServedByTagAndDigest() {
-        ObjectNode manifest = imageOver(Images.OCI_MANIFEST, Images.OCI_CONFIG, Images.OCI_LAYER, 1);
+        ObjectNode manifest = imageOver(MediaTypes.OCI_MANIFEST, Images.OCI_CONFIG, Images.OCI_LAYER, 1);
         byte[] body = Images.bytes(manifest);
         String digest = Blobs.sha256(body);
-        registry.given().contentType(Images.OCI_MANIFEST).body(body).put("/v2/" + REPO + "/manifests/oci").then()
+        registry.given().contentType(MediaTypes.OCI_MANIFEST).body(body).put("/v2/" + REPO + "/manifests/oci").then()
                 .statusCode(201).header("Location", "/v2/" + REPO + "/manifests/" + digest)
                 .header("Docker-Content-Digest", digest);
-        assertServedAsPushed("oci", Images.OCI_MANIFEST, body);
-        assertServedAsPushed(digest, Images.OCI_MANIFEST, body);
+        assertServedAsPushed("oci", MediaTypes.OCI_MANIFEST, body);
+        assertServedAsPushed(digest, MediaTypes.OCI_MANIFEST, body);
     }
 
     @Test
     void dockerSchema2ManifestIsStoredWithItsMediaType() {
-        ObjectNode manifest = imageOver(Images.DOCKER_MANIFEST, "application/vnd.docker.container.image.v1+json",
+        ObjectNode manifest = imageOver(MediaTypes.DOCKER_MANIFEST, "application/vnd.docker.container.image.v1+json",
                 "application/vnd.docker.image.rootfs.diff.tar.gzip", 2);
         Images.put(registry, REPO, "docker", manifest);
-        assertServedAsPushed("docker", Images.DOCKER_MANIFEST, Images.bytes(manifest));
+        assertServedAsPushed("docker", MediaTypes.DOCKER_MANIFEST, Images.bytes(manifest));
     }
 
     @Test
     void ociIndexAndDockerManifestListAreStored() {
-        ObjectNode child = imageOver(Images.OCI_MANIFEST, Images.OCI_CONFIG, Images.OCI_LAYER, 3);
+        ObjectNode child = imageOver(MediaTypes.OCI_MANIFEST, Images.OCI_CONFIG, Images.OCI_LAYER, 3);
         byte[] childBody = Images.bytes(child);
-        Images.put(registry, REPO, Blobs.sha256(childBody), Images.OCI_MANIFEST, childBody);
-        ObjectNode childDescriptor = descriptor(Images.OCI_MANIFEST, childBody);
+        Images.put(registry, REPO, Blobs.sha256(childBody), MediaTypes.OCI_MANIFEST, childBody);
+        ObjectNode childDescriptor = descriptor(MediaTypes.OCI_MANIFEST, childBody);
         childDescriptor.putObject("platform").put("architecture", "amd64").put("os", "linux");
 
-        ObjectNode index = Images.index(Images.OCI_INDEX, childDescriptor);
+        ObjectNode index = Images.index(MediaTypes.OCI_INDEX, childDescriptor);
         Images.put(registry, REPO, "index", index);
-        assertServedAsPushed("index", Images.OCI_INDEX, Images.bytes(index));
+        assertServedAsPushed("index", MediaTypes.OCI_INDEX, Images.bytes(index));
 
-        ObjectNode list = Images.index(Images.DOCKER_LIST, childDescriptor);
+        ObjectNode list = Images.index(MediaTypes.DOCKER_MANIFEST_LIST, childDescriptor);
         Images.put(registry, REPO, "list", list);
-        assertServedAsPushed("list", Images.DOCKER_LIST, Images.bytes(list));
+        assertServedAsPushed("list", MediaTypes.DOCKER_MANIFEST_LIST, Images.bytes(list));
     }
 
     @Test
@@ -78,19 +79,19 @@ class ManifestEndpointTest extends RegistryTest {
         Images.pushEmptyConfig(registry, REPO);
         ObjectNode artifact = Images.artifact("application/vnd.example.sbom", null);
         Images.put(registry, REPO, "sbom", artifact);
-        assertServedAsPushed("sbom", Images.OCI_MANIFEST, Images.bytes(artifact));
+        assertServedAsPushed("sbom", MediaTypes.OCI_MANIFEST, Images.bytes(artifact));
     }
 
     @Test
     void oddWhitespaceIsKeptByteForByte() {
-        ObjectNode manifest = imageOver(Images.OCI_MANIFEST, Images.OCI_CONFIG, Images.OCI_LAYER, 4);
-        String spaced = "\n  {\"schemaVersion\" :\t2 ,\r\n   \"mediaType\":\"" + Images.OCI_MANIFEST + "\",\n"
+        ObjectNode manifest = imageOver(MediaTypes.OCI_MANIFEST, Images.OCI_CONFIG, Images.OCI_LAYER, 4);
+        String spaced = "\n  {\"schemaVersion\" :\t2 ,\r\n   \"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\n"
                 + "\"config\"  :  " + manifest.get("config") + " ,  \"layers\":[ " + manifest.get("layers").get(0)
                 + "\t]\n}   \n\n";
         byte[] body = spaced.getBytes(StandardCharsets.UTF_8);
-        String digest = Images.put(registry, REPO, "spaced", Images.OCI_MANIFEST, body);
+        String digest = Images.put(registry, REPO, "spaced", MediaTypes.OCI_MANIFEST, body);
         assertEquals(Blobs.sha256(body), digest);
-        assertServedAsPushed("spaced", Images.OCI_MANIFEST, body);
+        assertServedAsPushed("spaced", MediaTypes.OCI_MANIFEST, body);
     }
 
     @Test
@@ -98,8 +99,8 @@ class ManifestEndpointTest extends RegistryTest {
         Images.Image subject = Images.push(registry, REPO, "signed", 5);
         Images.pushEmptyConfig(registry, REPO);
         ObjectNode signature = Images.artifact("application/vnd.example.signature",
-                descriptor(Images.OCI_MANIFEST, subject.manifest()));
-        registry.given().contentType(Images.OCI_MANIFEST).body(Images.bytes(signature))
+                descriptor(MediaTypes.OCI_MANIFEST, subject.manifest()));
+        registry.given().contentType(MediaTypes.OCI_MANIFEST).body(Images.bytes(signature))
                 .put("/v2/" + REPO + "/manifests/" + Blobs.sha256(Images.bytes(signature))).then().statusCode(201)
                 .header("OCI-Subject", subject.digest());
     }

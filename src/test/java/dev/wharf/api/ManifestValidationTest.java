@@ -2,6 +2,7 @@ package dev.wharf.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.testing.Blobs;
+import dev.wharf.manifest.MediaTypes;
 import dev.wharf.testing.Images;
 import dev.wharf.testing.RegistryTest;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ class ManifestValidationTest extends RegistryTest {
     }
 
     private static ObjectNode valid() {
-        return Images.manifest(Images.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, config), descriptor(Images.OCI_LAYER, layer));
+        return Images.manifest(MediaTypes.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, config), descriptor(Images.OCI_LAYER, layer));
     }
 
     private static void assertRejected(String contentType, byte[] body, String code) {
@@ -41,13 +42,13 @@ class ManifestValidationTest extends RegistryTest {
     }
 
     private static void assertRejected(ObjectNode manifest, String code) {
-        assertRejected(Images.OCI_MANIFEST, Images.bytes(manifest), code);
+        assertRejected(MediaTypes.OCI_MANIFEST, Images.bytes(manifest), code);
     }
 
     @Test
     void invalidJsonIsManifestInvalid() {
-        assertRejected(Images.OCI_MANIFEST, "{\"schemaVersion\": 2, ".getBytes(StandardCharsets.UTF_8), "MANIFEST_INVALID");
-        assertRejected(Images.OCI_MANIFEST, "[1,2]".getBytes(StandardCharsets.UTF_8), "MANIFEST_INVALID");
+        assertRejected(MediaTypes.OCI_MANIFEST, "{\"schemaVersion\": 2, ".getBytes(StandardCharsets.UTF_8), "MANIFEST_INVALID");
+        assertRejected(MediaTypes.OCI_MANIFEST, "[1,2]".getBytes(StandardCharsets.UTF_8), "MANIFEST_INVALID");
     }
 
     @Test
@@ -58,7 +59,7 @@ class ManifestValidationTest extends RegistryTest {
 
     @Test
     void mediaTypeThatDisagreesWithContentTypeIsManifestInvalid() {
-        assertRejected(Images.DOCKER_MANIFEST, Images.bytes(valid()), "MANIFEST_INVALID");
+        assertRejected(MediaTypes.DOCKER_MANIFEST, Images.bytes(valid()), "MANIFEST_INVALID");
     }
 
     @Test
@@ -80,9 +81,9 @@ class ManifestValidationTest extends RegistryTest {
     @Test
     void missingConfigOrLayerIsManifestBlobUnknown() {
         byte[] absent = Blobs.content(50, 2);
-        assertRejected(Images.manifest(Images.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, absent),
+        assertRejected(Images.manifest(MediaTypes.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, absent),
                 descriptor(Images.OCI_LAYER, layer)), "MANIFEST_BLOB_UNKNOWN");
-        assertRejected(Images.manifest(Images.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, config),
+        assertRejected(Images.manifest(MediaTypes.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, config),
                 descriptor(Images.OCI_LAYER, absent)), "MANIFEST_BLOB_UNKNOWN");
     }
 
@@ -90,7 +91,7 @@ class ManifestValidationTest extends RegistryTest {
     void blobOfAnotherRepositoryDoesNotSatisfyAManifest() {
         byte[] foreign = Blobs.content(60, 3);
         Blobs.push(registry, "team/foreign", foreign);
-        assertRejected(Images.manifest(Images.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, config),
+        assertRejected(Images.manifest(MediaTypes.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, config),
                 descriptor(Images.OCI_LAYER, foreign)), "MANIFEST_BLOB_UNKNOWN");
     }
 
@@ -98,20 +99,20 @@ class ManifestValidationTest extends RegistryTest {
     void layerWithUrlsMayBeAbsent() {
         ObjectNode external = descriptor("application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", Blobs.content(70, 4));
         external.putArray("urls").add("https://example.com/layer.tar.gz");
-        Images.put(registry, REPO, "external", Images.manifest(Images.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, config), external));
+        Images.put(registry, REPO, "external", Images.manifest(MediaTypes.OCI_MANIFEST, descriptor(Images.OCI_CONFIG, config), external));
     }
 
     @Test
     void indexWithAMissingChildIsManifestBlobUnknown() {
-        ObjectNode index = Images.index(Images.OCI_INDEX, descriptor(Images.OCI_MANIFEST, Blobs.content(80, 5)));
-        assertRejected(Images.OCI_INDEX, Images.bytes(index), "MANIFEST_BLOB_UNKNOWN");
+        ObjectNode index = Images.index(MediaTypes.OCI_INDEX, descriptor(MediaTypes.OCI_MANIFEST, Blobs.content(80, 5)));
+        assertRejected(MediaTypes.OCI_INDEX, Images.bytes(index), "MANIFEST_BLOB_UNKNOWN");
     }
 
     @Test
     void digestInTheUrlThatDiffersFromTheBodyIsDigestInvalid() {
         byte[] body = Images.bytes(valid());
         String other = Blobs.sha256(Blobs.content(10, 6));
-        registry.given().contentType(Images.OCI_MANIFEST).body(body).put("/v2/" + REPO + "/manifests/" + other).then()
+        registry.given().contentType(MediaTypes.OCI_MANIFEST).body(body).put("/v2/" + REPO + "/manifests/" + other).then()
                 .statusCode(400).body("errors[0].code", equalTo("DIGEST_INVALID"));
         assertFalse(Files.exists(Blobs.file(registry, Blobs.sha256(body))));
     }
@@ -119,7 +120,7 @@ class ManifestValidationTest extends RegistryTest {
     @Test
     void manifestOverFourMibIsRejectedWith413() {
         byte[] body = padded(FOUR_MIB + 100);
-        registry.given().contentType(Images.OCI_MANIFEST).body(body).put("/v2/" + REPO + "/manifests/huge").then()
+        registry.given().contentType(MediaTypes.OCI_MANIFEST).body(body).put("/v2/" + REPO + "/manifests/huge").then()
                 .statusCode(413);
         registry.given().get("/v2/" + REPO + "/manifests/huge").then().statusCode(404);
     }
@@ -127,7 +128,7 @@ class ManifestValidationTest extends RegistryTest {
     @Test
     void manifestJustUnderFourMibIsAccepted() {
         byte[] body = padded(FOUR_MIB - 16);
-        Images.put(registry, REPO, "big", Images.OCI_MANIFEST, body);
+        Images.put(registry, REPO, "big", MediaTypes.OCI_MANIFEST, body);
         byte[] served = registry.given().get("/v2/" + REPO + "/manifests/big").then().statusCode(200).extract().asByteArray();
         assertArrayEquals(body, served);
     }
@@ -149,7 +150,7 @@ class ManifestValidationTest extends RegistryTest {
     void streamedManifestOverFourMibIsRejectedWith413() {
         byte[] body = padded(FOUR_MIB + 100);
         // an InputStream body goes out chunked: the limit is found while reading, not from Content-Length
-        registry.given().contentType(Images.OCI_MANIFEST).body(new java.io.ByteArrayInputStream(body))
+        registry.given().contentType(MediaTypes.OCI_MANIFEST).body(new java.io.ByteArrayInputStream(body))
                 .put("/v2/" + REPO + "/manifests/streamed").then().statusCode(413);
         registry.given().get("/v2/" + REPO + "/manifests/streamed").then().statusCode(404);
     }

@@ -2,6 +2,7 @@ package dev.wharf.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.testing.Blobs;
+import dev.wharf.manifest.MediaTypes;
 import dev.wharf.testing.Images;
 import dev.wharf.testing.RegistryTest;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,10 +27,10 @@ class ReferrersTest extends RegistryTest {
 
     /** Pushes an artifact of {@code type} about {@code subject}, annotated with its name; returns its digest. */
     private static String refer(Images.Image subject, String type, String name) {
-        ObjectNode artifact = Images.artifact(type, descriptor(Images.OCI_MANIFEST, subject.manifest()));
+        ObjectNode artifact = Images.artifact(type, descriptor(MediaTypes.OCI_MANIFEST, subject.manifest()));
         artifact.putObject("annotations").put("org.example.name", name);
         byte[] body = Images.bytes(artifact);
-        return Images.put(registry, REPO, Blobs.sha256(body), Images.OCI_MANIFEST, body);
+        return Images.put(registry, REPO, Blobs.sha256(body), MediaTypes.OCI_MANIFEST, body);
     }
 
     private static String referrers(Images.Image subject) {
@@ -42,12 +43,12 @@ class ReferrersTest extends RegistryTest {
         String signature = refer(subject, SIGNATURE, "sig");
         String sbom = refer(subject, SBOM, "sbom");
         registry.given().get(referrers(subject)).then().statusCode(200)
-                .contentType(Images.OCI_INDEX)
-                .body("schemaVersion", equalTo(2)).body("mediaType", equalTo(Images.OCI_INDEX))
+                .contentType(MediaTypes.OCI_INDEX)
+                .body("schemaVersion", equalTo(2)).body("mediaType", equalTo(MediaTypes.OCI_INDEX))
                 .body("manifests.digest", containsInAnyOrder(signature, sbom))
                 .body("manifests.artifactType", containsInAnyOrder(SIGNATURE, SBOM))
                 .body("manifests.annotations.'org.example.name'", containsInAnyOrder("sig", "sbom"))
-                .body("manifests.mediaType", contains(Images.OCI_MANIFEST, Images.OCI_MANIFEST))
+                .body("manifests.mediaType", contains(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_MANIFEST))
                 .header("OCI-Filters-Applied", nullValue());
     }
 
@@ -81,8 +82,8 @@ class ReferrersTest extends RegistryTest {
         Images.Image subject = Images.push(registry, REPO, "configtyped", 5);
         byte[] config = "{\"kind\":\"attestation\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Blobs.push(registry, REPO, config);
-        ObjectNode manifest = Images.manifest(Images.OCI_MANIFEST, descriptor("application/vnd.example.attestation.config", config));
-        manifest.set("subject", descriptor(Images.OCI_MANIFEST, subject.manifest()));
+        ObjectNode manifest = Images.manifest(MediaTypes.OCI_MANIFEST, descriptor("application/vnd.example.attestation.config", config));
+        manifest.set("subject", descriptor(MediaTypes.OCI_MANIFEST, subject.manifest()));
         String digest = Images.put(registry, REPO, Blobs.sha256(Images.bytes(manifest)), manifest);
         registry.given().get(referrers(subject)).then().statusCode(200)
                 .body("manifests.digest", contains(digest))
@@ -91,10 +92,10 @@ class ReferrersTest extends RegistryTest {
 
     @Test
     void referrersSurviveTheSubjectBeingPushedAfterThem() {
-        byte[] lateSubject = Images.bytes(Images.index(Images.OCI_INDEX));
-        ObjectNode signature = Images.artifact(SIGNATURE, descriptor(Images.OCI_INDEX, lateSubject));
+        byte[] lateSubject = Images.bytes(Images.index(MediaTypes.OCI_INDEX));
+        ObjectNode signature = Images.artifact(SIGNATURE, descriptor(MediaTypes.OCI_INDEX, lateSubject));
         String digest = Images.put(registry, REPO, Blobs.sha256(Images.bytes(signature)), signature);
-        String subjectDigest = Images.put(registry, REPO, "late", Images.OCI_INDEX, lateSubject);
+        String subjectDigest = Images.put(registry, REPO, "late", MediaTypes.OCI_INDEX, lateSubject);
         registry.given().get("/v2/" + REPO + "/referrers/" + subjectDigest).then().statusCode(200)
                 .body("manifests.digest", contains(digest));
     }

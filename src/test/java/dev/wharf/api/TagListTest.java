@@ -1,5 +1,6 @@
 package dev.wharf.api;
 
+import dev.wharf.manifest.MediaTypes;
 import dev.wharf.testing.Images;
 import dev.wharf.testing.RegistryTest;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +18,7 @@ class TagListTest extends RegistryTest {
     static void pushTags() {
         Images.Image image = Images.push(registry, REPO, "b", 1);
         for (String tag : new String[]{"a", "C", "d", "a1"}) {
-            Images.put(registry, REPO, tag, Images.OCI_MANIFEST, image.manifest());
+            Images.put(registry, REPO, tag, MediaTypes.OCI_MANIFEST, image.manifest());
         }
     }
 

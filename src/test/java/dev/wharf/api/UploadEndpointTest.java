@@ -21,6 +21,14 @@ class UploadEndpointTest extends RegistryTest {
         return registry.given().get("/v2/" + repository + "/blobs/" + digest).then().statusCode(200).extract().asByteArray();
     }
 
+    /** The answer says the blob was created where it should be, and the blob reads back as {@code content}. */
+    private static void assertCreated(Response response, byte[] content) {
+        String digest = Blobs.sha256(content);
+        response.then().statusCode(201).header("Location", "/v2/" + REPO + "/blobs/" + digest)
+                .header("Docker-Content-Digest", digest);
+        assertArrayEquals(content, fetch(REPO, digest));
+    }
+
     private static Response patch(String location, byte[] chunk, String contentRange) {
         var spec = registry.given().contentType("application/octet-stream").body(chunk);
         if (contentRange != null) {
@@ -41,10 +49,7 @@ class UploadEndpointTest extends RegistryTest {
     void monolithicPostWithDigestCreatesTheBlob() {
         byte[] content = Blobs.content(1000, 1);
         String digest = Blobs.sha256(content);
-        registry.given().body(content).post("/v2/" + REPO + "/blobs/uploads/?digest=" + digest).then().statusCode(201)
-                .header("Location", "/v2/" + REPO + "/blobs/" + digest)
-                .header("Docker-Content-Digest", digest);
-        assertArrayEquals(content, fetch(REPO, digest));
+        assertCreated(registry.given().body(content).post("/v2/" + REPO + "/blobs/uploads/?digest=" + digest), content);
     }
 
     @Test
@@ -57,9 +62,7 @@ class UploadEndpointTest extends RegistryTest {
                 .extract().header("Location");
         next = patch(next, Arrays.copyOfRange(content, 1000, 3000), "1000-2999").then().statusCode(202)
                 .header("Range", "0-2999").extract().header("Location");
-        registry.given().put(next + "?digest=" + digest).then().statusCode(201)
-                .header("Location", "/v2/" + REPO + "/blobs/" + digest).header("Docker-Content-Digest", digest);
-        assertArrayEquals(content, fetch(REPO, digest));
+        assertCreated(registry.given().put(next + "?digest=" + digest), content);
     }
 
     @Test
@@ -69,8 +72,7 @@ class UploadEndpointTest extends RegistryTest {
         String location = Blobs.startUpload(registry, REPO);
         patch(location, Arrays.copyOfRange(content, 0, 2000), null).then().statusCode(202).header("Range", "0-1999");
         patch(location, Arrays.copyOfRange(content, 2000, 5000), null).then().statusCode(202).header("Range", "0-4999");
-        registry.given().put(location + "?digest=" + digest).then().statusCode(201);
-        assertArrayEquals(content, fetch(REPO, digest));
+        assertCreated(registry.given().put(location + "?digest=" + digest), content);
     }
 
     @Test
@@ -79,11 +81,8 @@ class UploadEndpointTest extends RegistryTest {
         String digest = Blobs.sha256(content);
         String location = Blobs.startUpload(registry, REPO);
         patch(location, Arrays.copyOfRange(content, 0, 1000), "0-999").then().statusCode(202);
-        registry.given().contentType("application/octet-stream").header("Content-Range", "1000-1499")
-                .body(Arrays.copyOfRange(content, 1000, 1500))
-                .put(location + "?digest=" + digest).then().statusCode(201)
-                .header("Location", "/v2/" + REPO + "/blobs/" + digest).header("Docker-Content-Digest", digest);
-        assertArrayEquals(content, fetch(REPO, digest));
+        assertCreated(registry.given().contentType("application/octet-stream").header("Content-Range", "1000-1499")
+                .body(Arrays.copyOfRange(content, 1000, 1500)).put(location + "?digest=" + digest), content);
     }
 
     @Test
@@ -120,20 +119,22 @@ class UploadEndpointTest extends RegistryTest {
         registry.given().get(location).then().statusCode(204).header("Range", "0-0");
     }
 
-    @Test
-    void chunkOutOfOrderIsRejectedWith416() {
+    /** An upload holding ten bytes refuses a chunk at {@code range} and keeps its ten bytes. */
+    private static void assertChunkRefused(String range, long seed) {
         String location = Blobs.startUpload(registry, REPO);
-        patch(location, Blobs.content(10, 8), "0-9").then().statusCode(202);
-        patch(location, Blobs.content(10, 9), "20-29").then().statusCode(416);
+        patch(location, Blobs.content(10, seed), "0-9").then().statusCode(202);
+        patch(location, Blobs.content(10, seed + 1), range).then().statusCode(416);
         registry.given().get(location).then().statusCode(204).header("Range", "0-9");
     }
 
     @Test
+    void chunkOutOfOrderIsRejectedWith416() {
+        assertChunkRefused("20-29", 8);
+    }
+
+    @Test
     void overlappingChunkIsRejectedWith416() {
-        String location = Blobs.startUpload(registry, REPO);
-        patch(location, Blobs.content(10, 10), "0-9").then().statusCode(202);
-        patch(location, Blobs.content(10, 11), "5-14").then().statusCode(416);
-        registry.given().get(location).then().statusCode(204).header("Range", "0-9");
+        assertChunkRefused("5-14", 10);
     }
 
     @Test

@@ -22,6 +22,14 @@ class UploadInterruptionTest extends RegistryTest {
         return registry.given().get(location).then().statusCode(204).extract().header("Range");
     }
 
+    /** Starts an upload holding the first 1000 bytes of {@code content}; returns its location. */
+    private static String uploadWithFirstKilobyte(byte[] content) {
+        String location = Blobs.startUpload(registry, REPO);
+        registry.given().contentType("application/octet-stream").header("Content-Range", "0-999")
+                .body(Arrays.copyOfRange(content, 0, 1000)).patch(location).then().statusCode(202);
+        return location;
+    }
+
     /** The upload is back where it was before the torn request, and still accepts the rest and completes. */
     private static void assertUnchangedAndResumable(String location, byte[] content, int kept) {
         Poll.until("the torn chunk is rolled back", () -> ("0-" + (kept - 1)).equals(range(location)));
@@ -37,9 +45,7 @@ class UploadInterruptionTest extends RegistryTest {
     @Test
     void bodyShorterThanItsContentLengthLeavesTheUploadUnchanged() throws IOException {
         byte[] content = Blobs.content(4000, 1);
-        String location = Blobs.startUpload(registry, REPO);
-        registry.given().contentType("application/octet-stream").header("Content-Range", "0-999")
-                .body(Arrays.copyOfRange(content, 0, 1000)).patch(location).then().statusCode(202);
+        String location = uploadWithFirstKilobyte(content);
 
         RawHttp.sendAndHangUp(registry, "PATCH " + location, Arrays.copyOfRange(content, 1000, 1500),
                 "Content-Type: application/octet-stream", "Content-Length: 3000");
@@ -50,9 +56,7 @@ class UploadInterruptionTest extends RegistryTest {
     @Test
     void clientDisconnectingMidStreamLeavesTheUploadUnchanged() throws IOException {
         byte[] content = Blobs.content(2000, 2);
-        String location = Blobs.startUpload(registry, REPO);
-        registry.given().contentType("application/octet-stream").header("Content-Range", "0-999")
-                .body(Arrays.copyOfRange(content, 0, 1000)).patch(location).then().statusCode(202);
+        String location = uploadWithFirstKilobyte(content);
 
         // Some MiB, so that parts of the torn body reach the file before the connection drops.
         RawHttp.sendChunkedAndHangUp(registry, "PATCH " + location, Blobs.content(64 * 1024, 3), 96);

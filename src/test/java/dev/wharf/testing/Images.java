@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wharf.manifest.MediaTypes;
 
 import java.nio.charset.StandardCharsets;
 
@@ -11,13 +12,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** Manifest fixtures: descriptors, image manifests and indexes as JSON, and pushes of tiny images. */
 public final class Images {
-    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-    public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
     public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
     public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
-    public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
     /** The spec's empty descriptor: the two bytes {@code {}}. */
     public static final String EMPTY_DIGEST = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
 
@@ -62,8 +58,8 @@ public final class Images {
 
     /** The OCI artifact form: the empty config, an {@code artifactType}, optionally a subject. */
     public static ObjectNode artifact(String artifactType, ObjectNode subject) {
-        ObjectNode m = manifest(OCI_MANIFEST, descriptor(OCI_EMPTY, EMPTY_DIGEST, 2),
-                descriptor(OCI_EMPTY, EMPTY_DIGEST, 2));
+        ObjectNode m = manifest(MediaTypes.OCI_MANIFEST, descriptor(MediaTypes.OCI_EMPTY, EMPTY_DIGEST, 2),
+                descriptor(MediaTypes.OCI_EMPTY, EMPTY_DIGEST, 2));
         m.put("artifactType", artifactType);
         if (subject != null) {
             m.set("subject", subject);
@@ -103,8 +99,8 @@ public final class Images {
         byte[] layer = Blobs.content(64, seed);
         String configDigest = Blobs.push(registry, repository, config);
         String layerDigest = Blobs.push(registry, repository, layer);
-        byte[] manifest = bytes(manifest(OCI_MANIFEST, descriptor(OCI_CONFIG, config), descriptor(OCI_LAYER, layer)));
-        String digest = put(registry, repository, tag, OCI_MANIFEST, manifest);
+        byte[] manifest = bytes(manifest(MediaTypes.OCI_MANIFEST, descriptor(OCI_CONFIG, config), descriptor(OCI_LAYER, layer)));
+        String digest = put(registry, repository, tag, MediaTypes.OCI_MANIFEST, manifest);
         return new Image(digest, manifest, configDigest, layerDigest);
     }
 }
