@@ -44,11 +44,11 @@ public final class ExternalClients {
 
     /** Runs a command with stdin closed, stdout and stderr together, and a time limit after which it is killed. */
     public static Result run(long timeoutSeconds, String... command) {
-        return run(timeoutSeconds, null, command);
+        return runWithInput(timeoutSeconds, null, command);
     }
 
     /** As {@link #run(long, String...)}, with {@code stdin} fed to the command. */
-    public static Result run(long timeoutSeconds, String stdin, String... command) {
+    public static Result runWithInput(long timeoutSeconds, String stdin, String... command) {
         try {
             Path log = Files.createTempFile("wharf-client-", ".log");
             try {
