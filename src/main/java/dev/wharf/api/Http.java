@@ -13,6 +13,14 @@ final class Http {
         return RegistryException.withStatus(ErrorCode.UNSUPPORTED, 405, "method not allowed on this endpoint");
     }
 
+    /** Listing endpoints answer GET and HEAD only. */
+    static void requireRead(RoutingContext ctx) {
+        io.vertx.core.http.HttpMethod m = ctx.request().method();
+        if (m != io.vertx.core.http.HttpMethod.GET && m != io.vertx.core.http.HttpMethod.HEAD) {
+            throw methodNotAllowed();
+        }
+    }
+
     /** The request's Content-Length, or -1 when it has none (chunked transfer encoding). */
     static long contentLength(RoutingContext ctx) {
         String value = ctx.request().getHeader("Content-Length");
@@ -36,15 +44,4 @@ final class Http {
         return length > 0 || (length < 0 && ctx.request().getHeader("Transfer-Encoding") != null);
     }
 
-    static int intParam(RoutingContext ctx, String name, int fallback) {
-        String value = ctx.request().getParam(name);
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw RegistryException.withStatus(ErrorCode.UNSUPPORTED, 400, "query parameter " + name + " must be a number");
-        }
-    }
 }

@@ -24,10 +24,18 @@ public final class RegistryApi {
 
     private final BlobHandler blobs;
     private final UploadHandler uploads;
+    private final ManifestHandler manifests;
+    private final TagListHandler tags;
+    private final CatalogHandler catalog;
+    private final ReferrersHandler referrers;
 
     public RegistryApi(Vertx vertx, Storage storage, WharfConfig config, AccessCheck access) {
         this.blobs = new BlobHandler(vertx, storage, config.storage().deleteEnabled());
         this.uploads = new UploadHandler(vertx, storage, new BlobMounts(storage, access));
+        this.manifests = new ManifestHandler(vertx, storage, config.storage().deleteEnabled(), config.manifests().maxBytes());
+        this.tags = new TagListHandler(vertx, storage);
+        this.catalog = new CatalogHandler(vertx, storage, access);
+        this.referrers = new ReferrersHandler(vertx, storage);
     }
 
     /** The router: route parsing, then each gate in order, then the endpoint handlers. */
@@ -72,7 +80,10 @@ public final class RegistryApi {
             case BLOB -> blobs.handle(ctx, route);
             case UPLOAD_START -> uploads.start(ctx, route);
             case UPLOAD -> uploads.handle(ctx, route);
-            default -> throw RegistryException.withStatus(ErrorCode.UNSUPPORTED, 404, "endpoint not implemented");
+            case MANIFEST -> manifests.handle(ctx, route);
+            case TAGS -> tags.handle(ctx, route);
+            case CATALOG -> catalog.handle(ctx);
+            case REFERRERS -> referrers.handle(ctx, route);
         }
     }
 

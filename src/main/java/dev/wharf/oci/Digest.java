@@ -61,6 +61,7 @@ public record Digest(Algorithm algorithm, String hex) {
      * Parses a digest; anything outside the grammar is {@code DIGEST_INVALID}, a well-formed digest of an
      * algorithm Wharf does not store is {@code UNSUPPORTED}.
      */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static Digest parse(String text) {
         if (text == null || text.length() > 256 || !GRAMMAR.matcher(text).matches()) {
             throw RegistryException.of(ErrorCode.DIGEST_INVALID, "invalid digest: " + abbreviate(text));
@@ -91,6 +92,7 @@ public record Digest(Algorithm algorithm, String hex) {
         return of(Algorithm.SHA256, Algorithm.SHA256.newHasher().digest(content));
     }
 
+    @com.fasterxml.jackson.annotation.JsonValue
     @Override
     public String toString() {
         return algorithm.prefix + ":" + hex;

@@ -16,6 +16,7 @@ public final class Storage implements AutoCloseable {
     private final BlobStore blobs;
     private final UploadStore uploads;
     private final RepositoryStore repositories;
+    private final ManifestStore manifests;
     private final ExecutorService io;
 
     public Storage(WharfConfig.Storage config) throws IOException {
@@ -27,6 +28,7 @@ public final class Storage implements AutoCloseable {
         this.blobs = new BlobStore(layout, durability);
         this.uploads = new UploadStore(layout, durability, io);
         this.repositories = new RepositoryStore(layout, durability);
+        this.manifests = new ManifestStore(layout, durability, blobs, repositories);
     }
 
     public StorageLayout layout() {
@@ -47,6 +49,10 @@ public final class Storage implements AutoCloseable {
 
     public RepositoryStore repositories() {
         return repositories;
+    }
+
+    public ManifestStore manifests() {
+        return manifests;
     }
 
     @Override

@@ -1,0 +1,29 @@
+package dev.wharf.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+/** Sends a value as a JSON body. */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    static void send(RoutingContext ctx, String contentType, Object value) {
+        byte[] body;
+        try {
+            body = MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        ctx.response().putHeader("Content-Type", contentType).putHeader("Content-Length", String.valueOf(body.length));
+        if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+            ctx.response().end();
+        } else {
+            ctx.response().end(Buffer.buffer(body));
+        }
+    }
+}

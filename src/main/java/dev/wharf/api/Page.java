@@ -1,0 +1,53 @@
+package dev.wharf.api;
+
+import dev.wharf.error.ErrorCode;
+import dev.wharf.error.RegistryException;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The {@code n} and {@code last} query parameters of the listing endpoints, and the {@code Link} header that
+ * points at the next page when there is one.
+ */
+record Page(int size, String last) {
+    static final int DEFAULT_SIZE = 1000;
+    static final int MAX_SIZE = 10_000;
+
+    static Page of(RoutingContext ctx) {
+        String n = ctx.request().getParam("n");
+        int size = DEFAULT_SIZE;
+        if (n != null && !n.isEmpty()) {
+            try {
+                size = Integer.parseInt(n);
+            } catch (NumberFormatException e) {
+                size = -1;
+            }
+            if (size < 0) {
+                throw RegistryException.withStatus(ErrorCode.PAGINATION_NUMBER_INVALID, 400, "n must be a number from 0 to " + MAX_SIZE);
+            }
+        }
+        String last = ctx.request().getParam("last");
+        return new Page(Math.min(size, MAX_SIZE), last == null || last.isEmpty() ? null : last);
+    }
+
+    /** Asks for one more entry than the page holds, to learn whether a next page exists. */
+    int probeSize() {
+        return size + 1;
+    }
+
+    /** Trims the probe's extra entry and, when there was one, sets the Link header to the next page. */
+    <T> List<T> finish(RoutingContext ctx, String path, List<T> entries) {
+        if (entries.size() <= size) {
+            return entries;
+        }
+        List<T> page = entries.subList(0, size);
+        if (!page.isEmpty()) {
+            String next = path + "?n=" + size + "&last=" + URLEncoder.encode(String.valueOf(page.get(page.size() - 1)), StandardCharsets.UTF_8);
+            ctx.response().putHeader("Link", "<" + next + ">; rel=\"next\"");
+        }
+        return page;
+    }
+}
