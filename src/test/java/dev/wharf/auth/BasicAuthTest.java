@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.equalTo;
@@ -161,8 +162,18 @@ class BasicAuthTest {
     }
 
     @Test
-    void catalogNeedsASignedInCaller() {
+    void catalogNeedsASignedInCallerAndListsOnlyWhatTheyMayPull() {
         registry.given().get("/v2/_catalog").then().statusCode(401).body("errors[0].code", equalTo("UNAUTHORIZED"));
+        pushBlob(registry, "alice", "team-a/listed", "catalog entry a");
+        pushBlob(registry, "dave", "team-b/listed", "catalog entry b");
+        pushBlob(registry, "root", "library/listed", "catalog entry library");
+        List<String> seenByBob = as(registry, "bob").get("/v2/_catalog").then().statusCode(200)
+                .extract().jsonPath().getList("repositories", String.class);
+        assertTrue(seenByBob.contains("team-a/listed") && seenByBob.contains("library/listed"), seenByBob.toString());
+        assertTrue(seenByBob.stream().allMatch(n -> n.startsWith("team-a/") || n.startsWith("library/")), seenByBob.toString());
+        List<String> seenByRoot = as(registry, "root").get("/v2/_catalog").then().statusCode(200)
+                .extract().jsonPath().getList("repositories", String.class);
+        assertTrue(seenByRoot.contains("team-b/listed") && seenByRoot.contains("team-a/listed"), seenByRoot.toString());
     }
 
     @Test

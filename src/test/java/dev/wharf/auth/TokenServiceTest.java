@@ -219,9 +219,16 @@ class TokenServiceTest {
     }
 
     @Test
-    void theCatalogNeedsATokenWithTheCatalogScope() {
+    void theCatalogNeedsATokenWithTheCatalogScopeAndListsWhatItsHolderMayPull() {
         bearer(token("alice")).get("/v2/_catalog").then().statusCode(401)
                 .header("WWW-Authenticate", containsString("scope=\"registry:catalog:*\",error=\"insufficient_scope\""));
+        BasicAuthTest.pushBlob(registry, "root", "team-a/in-catalog", "visible to alice");
+        BasicAuthTest.pushBlob(registry, "root", "team-b/in-catalog", "hidden from alice");
+        List<String> names = bearer(token("alice", "registry:catalog:*")).get("/v2/_catalog").then().statusCode(200)
+                .extract().jsonPath().getList("repositories", String.class);
+        assertTrue(names.contains("team-a/in-catalog"), names.toString());
+        assertTrue(!names.contains("team-b/in-catalog"), names.toString());
+        bearer(token(null, "registry:catalog:*")).get("/v2/_catalog").then().statusCode(401);
     }
 
     private static TokenIssuer issuer(SigningKey key, Instant at) {
