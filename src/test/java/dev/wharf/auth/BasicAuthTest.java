@@ -13,7 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -91,6 +95,16 @@ class BasicAuthTest {
     @Test
     void baseEndpointWithRightCredentialsIs200() {
         as(registry, "carol").get("/v2/").then().statusCode(200).body(equalTo("{}"));
+    }
+
+    @Test
+    void aUserAddedToTheHtpasswdFileMaySignInWithoutARestart() throws Exception {
+        registry.given().auth().preemptive().basic("newcomer", "fresh-secret").get("/v2/").then().statusCode(401);
+        Files.writeString(htpasswd, "newcomer:" + AuthFixtures.bcrypt("fresh-secret") + "\n", StandardOpenOption.APPEND);
+        // file times can be coarse: make sure the change is visible as one
+        Files.setLastModifiedTime(htpasswd, FileTime.from(Instant.now().plusSeconds(5)));
+        registry.given().auth().preemptive().basic("newcomer", "fresh-secret").get("/v2/").then().statusCode(200);
+        as(registry, "alice").get("/v2/").then().statusCode(200);
     }
 
     @Test
