@@ -38,7 +38,22 @@ public final class WharfServer {
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(config.http().eventLoopCount())
                 .setWorkerPoolSize(Math.max(20, 4 * Runtime.getRuntime().availableProcessors())));
-        this.auth = config.auth().enabled() ? Auth.create(vertx, config.auth(), storage.layout().root()) : null;
+        this.auth = config.auth().enabled() ? createAuth() : null;
+    }
+
+    /** Reads the htpasswd file and keys now, so that a mistake there stops the start with a clear message. */
+    private Auth createAuth() {
+        try {
+            return Auth.create(vertx, config.auth(), storage.layout().root());
+        } catch (IOException | RuntimeException e) {
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception closing) {
+                LOG.warn("stopping Vert.x failed: {}", closing.toString());
+            }
+            storage.close();
+            throw new IllegalArgumentException("cannot set up authentication: " + e.getMessage(), e);
+        }
     }
 
     public Future<WharfServer> start() {
