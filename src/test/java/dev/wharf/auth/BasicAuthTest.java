@@ -210,15 +210,30 @@ class BasicAuthTest {
     @Test
     void repeatedFailedLoginsFromOneClientAreThrottledEvenWithTheRightPasswordAfterwards() {
         WharfConfig.Auth auth = AuthFixtures.auth(dir, authYaml(htpasswd, """
+                  mode: token
                   failedLogins:
                     limit: 2
                     window: 1m
                 """));
         try (TestRegistry throttled = TestRegistry.start(c -> c.withAuth(auth))) {
-            for (int i = 0; i < 2; i++) {
-                throttled.given().auth().preemptive().basic("alice", "guess" + i).get("/v2/").then().statusCode(401);
-            }
+            // failures at the registry API and at the token endpoint count together
+            throttled.given().auth().preemptive().basic("alice", "guess").get("/v2/").then().statusCode(401);
+            throttled.given().auth().preemptive().basic("alice", "guess").get("/token").then().statusCode(401);
             as(throttled, "alice").get("/v2/").then().statusCode(429).body("errors[0].code", equalTo("TOOMANYREQUESTS"));
+            as(throttled, "alice").get("/token").then().statusCode(429);
+        }
+    }
+
+    @Test
+    void usersWrittenInTheConfigurationMaySignInBesideTheHtpasswdOnes() {
+        WharfConfig.Auth auth = AuthFixtures.auth(dir, authYaml(htpasswd, """
+                  users:
+                    ivan: "%s"
+                """.formatted(AuthFixtures.bcrypt("ivan-secret"))));
+        try (TestRegistry inline = TestRegistry.start(c -> c.withAuth(auth))) {
+            inline.given().auth().preemptive().basic("ivan", "ivan-secret").get("/v2/").then().statusCode(200);
+            inline.given().auth().preemptive().basic("ivan", "wrong").get("/v2/").then().statusCode(401);
+            as(inline, "alice").get("/v2/").then().statusCode(200);
         }
     }
 
