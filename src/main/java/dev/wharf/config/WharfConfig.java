@@ -62,6 +62,7 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
                        List<Grant> anonymous, Token token, External external, String clockSkew,
                        FailedLogins failedLogins) {
         public Auth {
+            htpasswd = htpasswd == null ? "" : htpasswd;
             users = users == null ? Map.of() : Map.copyOf(users);
             groups = groups == null ? Map.of() : Map.copyOf(groups);
             admins = admins == null ? List.of() : List.copyOf(admins);
@@ -147,6 +148,14 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
 
     /** PEM certificate (chain) and private key; both empty means plain HTTP. */
     public record Tls(String cert, String key) {
+        public Tls {
+            cert = cert == null ? "" : cert;
+            key = key == null ? "" : key;
+            if (cert.isBlank() != key.isBlank()) {
+                throw new IllegalArgumentException("tls.cert and tls.key must be set together (or both left empty for plain HTTP)");
+            }
+        }
+
         public boolean enabled() {
             return !cert.isBlank() || !key.isBlank();
         }

@@ -1,5 +1,6 @@
 package dev.wharf.tls;
 
+import dev.wharf.config.ConfigLoader;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.testing.SelfSignedCertificate;
 import dev.wharf.testing.TestRegistry;
@@ -21,10 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** HTTPS from a PEM certificate and key, with HTTP/2 offered through ALPN, and blob pushes over HTTP/2. */
 class TlsTest {
@@ -70,6 +74,14 @@ class TlsTest {
         }).compose((HttpClientResponse response) -> response.body().map(b -> new Answer(response.version(),
                 response.statusCode(), response.getHeader("Location"), b.toString(StandardCharsets.UTF_8))));
         return answer.await(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aCertificateWithoutItsKeyIsAConfigurationError() throws Exception {
+        Path file = dir.resolve("half-tls.yaml");
+        java.nio.file.Files.writeString(file, "tls:\n  cert: /etc/wharf/server.crt\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("tls.cert and tls.key must be set together"), e.getMessage());
     }
 
     @Test
