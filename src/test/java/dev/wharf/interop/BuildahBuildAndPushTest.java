@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,10 +24,9 @@ class BuildahBuildAndPushTest extends InteropTest {
                 "--label", "org.example.flavour=plain", "--workingdir", "/srv", container);
         clients.buildah().run("commit", "--quiet", container, "hello");
 
-        clients.buildah().run("push", "--tls-verify=false", "--digestfile", "pushed.digest", "hello",
+        String pushed = pushReportingDigest(clients.buildah(), List.of("push", "--tls-verify=false"), "hello",
                 clients.remote("shop/hello:1.0"));
 
-        String pushed = readDigestFile(clients.work("pushed.digest"));
         assertEquals(pushed, stored.manifestDigest("shop/hello", "1.0"));
         assertEquals(pushed, sha256(inspectRaw("shop/hello:1.0")));
         JsonNode config = json(clients.skopeo().run("inspect", "--config", "--tls-verify=false",

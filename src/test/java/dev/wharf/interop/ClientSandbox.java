@@ -45,7 +45,7 @@ final class ClientSandbox implements AutoCloseable {
     }
 
     private void writeConfiguration(String registryHost) throws IOException {
-        for (String folder : List.of("home/.config/containers", "run", "tmp", "var-lib-containers", "networks",
+        for (String folder : List.of("home/.config/containers", "registries.d", "run", "tmp", "var-lib-containers", "networks",
                 "root", "runroot", "work")) {
             Files.createDirectories(dir.resolve(folder));
         }
@@ -53,7 +53,7 @@ final class ClientSandbox implements AutoCloseable {
                 {"default": [{"type": "insecureAcceptAnything"}]}
                 """);
         Files.writeString(authFile(), "{\"auths\": {}}\n");
-        Files.writeString(dir.resolve("registries.conf"), """
+        Files.writeString(registriesConf(), """
                 unqualified-search-registries = []
                 short-name-mode = "disabled"
 
@@ -97,9 +97,9 @@ final class ClientSandbox implements AutoCloseable {
                 "XDG_CONFIG_HOME", home.resolve(".config").toString(),
                 "XDG_DATA_HOME", home.resolve(".local/share").toString(),
                 "XDG_RUNTIME_DIR", dir.resolve("run").toString(),
-                "TMPDIR", dir.resolve("tmp").toString(),
+                "TMPDIR", tmpDir().toString(),
                 "CONTAINERS_CONF", dir.resolve("containers.conf").toString(),
-                "CONTAINERS_REGISTRIES_CONF", dir.resolve("registries.conf").toString(),
+                "CONTAINERS_REGISTRIES_CONF", registriesConf().toString(),
                 "CONTAINERS_STORAGE_CONF", dir.resolve("storage.conf").toString(),
                 "REGISTRY_AUTH_FILE", authFile().toString());
     }
@@ -120,6 +120,19 @@ final class ClientSandbox implements AutoCloseable {
     /** The permissive signature policy; also found by the tools on their own as $HOME/.config/containers. */
     Path policy() {
         return dir.resolve("home/.config/containers/policy.json");
+    }
+
+    Path registriesConf() {
+        return dir.resolve("registries.conf");
+    }
+
+    /** Per-registry signature storage settings: none, so nothing is looked up in /etc/containers. */
+    Path registriesD() {
+        return dir.resolve("registries.d");
+    }
+
+    Path tmpDir() {
+        return dir.resolve("tmp");
     }
 
     Path authFile() {

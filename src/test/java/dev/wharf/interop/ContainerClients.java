@@ -19,8 +19,13 @@ final class ContainerClients implements AutoCloseable {
     }
 
     ExternalClient skopeo() {
+        // skopeo 1.9 reads /etc/containers/registries.conf whatever CONTAINERS_REGISTRIES_CONF says; its
+        // (hidden) --registries-conf does take the sandbox's file.
         return sandbox.enclose(ExternalClient.require("skopeo"))
-                .withArguments("--policy", sandbox.policy().toString(), "--insecure-policy");
+                .withArguments("--policy", sandbox.policy().toString(), "--insecure-policy",
+                        "--registries-conf", sandbox.registriesConf().toString(),
+                        "--registries.d", sandbox.registriesD().toString(),
+                        "--tmpdir", sandbox.tmpDir().toString());
     }
 
     ExternalClient buildah() {

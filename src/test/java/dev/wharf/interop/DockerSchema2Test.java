@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,9 +22,7 @@ class DockerSchema2Test extends InteropTest {
 
     @Test
     void skopeoCopyFormatV2s2IsServedWithTheDockerMediaTypeAndPullsBackByteForByte() throws IOException {
-        clients.skopeo().run("copy", "--format", "v2s2", "--dest-tls-verify=false", "--digestfile", "pushed.digest",
-                clients.local("app"), clients.remote("shop/app:docker"));
-        String pushed = readDigestFile(clients.work("pushed.digest"));
+        String pushed = skopeoPush(clients.local("app"), "shop/app:docker", "--format", "v2s2");
 
         assertServedAsSchema2("shop/app", "docker", pushed);
         JsonNode manifest = json(inspectRaw("shop/app:docker"));
@@ -40,9 +39,8 @@ class DockerSchema2Test extends InteropTest {
     void podmanPushFormatV2s2PullsBackAsTheSameImage() {
         String reference = clients.registryHost() + "/shop/app:docker";
         String imageId = clients.podman().run("image", "inspect", "--format", "{{.Id}}", "localhost/app").stdout().strip();
-        clients.podman().run("push", "--format", "v2s2", "--tls-verify=false", "--digestfile", "pushed.digest",
+        String pushed = pushReportingDigest(clients.podman(), List.of("push", "--format", "v2s2", "--tls-verify=false"),
                 "localhost/app", reference);
-        String pushed = readDigestFile(clients.work("pushed.digest"));
         assertServedAsSchema2("shop/app", "docker", pushed);
 
         clients.podman().run("rmi", "--all", "--force");

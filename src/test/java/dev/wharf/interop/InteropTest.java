@@ -2,6 +2,7 @@ package dev.wharf.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.testing.ExternalClient;
 import dev.wharf.testing.TestRegistry;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,7 @@ abstract class InteropTest {
     protected ContainerClients clients;
     protected StoredContent stored;
     protected LocalImages images;
+    private int pushes;
 
     @BeforeEach
     void startRegistryAndSandbox() {
@@ -86,6 +88,25 @@ abstract class InteropTest {
 
     static String sha256(byte[] content) {
         return "sha256:" + DigestUtils.sha256Hex(content);
+    }
+
+    /**
+     * Runs {@code client command... --digestfile <file> source destination} and returns the manifest digest the
+     * client wrote to that file.
+     */
+    String pushReportingDigest(ExternalClient client, List<String> command, String source, String destination) {
+        Path file = clients.work("push-" + (++pushes) + ".digest");
+        List<String> args = new ArrayList<>(command);
+        args.addAll(List.of("--digestfile", file.toString(), source, destination));
+        client.run(args.toArray(String[]::new));
+        return readDigestFile(file);
+    }
+
+    /** {@code skopeo copy [options] source docker://<wharf>/reference}; returns the pushed manifest digest. */
+    String skopeoPush(String source, String reference, String... options) {
+        List<String> command = new ArrayList<>(List.of("copy", "--dest-tls-verify=false"));
+        command.addAll(List.of(options));
+        return pushReportingDigest(clients.skopeo(), command, source, clients.remote(reference));
     }
 
     /** The digest a client wrote with {@code --digestfile}. */

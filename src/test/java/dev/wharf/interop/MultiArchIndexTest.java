@@ -24,9 +24,8 @@ class MultiArchIndexTest extends InteropTest {
 
     @Test
     void buildahManifestPushAllStoresTheIndexAndCopyAllPullsItBack() {
-        clients.buildah().run("manifest", "push", "--all", "--tls-verify=false", "--digestfile", "index.digest",
+        String index = pushReportingDigest(clients.buildah(), List.of("manifest", "push", "--all", "--tls-verify=false"),
                 "app-list", clients.remote("shop/app:multi"));
-        String index = readDigestFile(clients.work("index.digest"));
         assertEquals(index, stored.manifestDigest("shop/app", "multi"));
         String rawText = inspectRaw("shop/app:multi");
         assertEquals(index, sha256(rawText), "inspect --raw gives the exact bytes");
@@ -70,9 +69,9 @@ class MultiArchIndexTest extends InteropTest {
 
     @Test
     void dockerManifestListIsServedWithItsMediaTypeAndResolvesPerPlatform() {
-        clients.buildah().run("manifest", "push", "--all", "--format", "v2s2", "--tls-verify=false",
-                "--digestfile", "list.digest", "app-list", clients.remote("shop/app:list"));
-        String list = readDigestFile(clients.work("list.digest"));
+        String list = pushReportingDigest(clients.buildah(),
+                List.of("manifest", "push", "--all", "--format", "v2s2", "--tls-verify=false"),
+                "app-list", clients.remote("shop/app:list"));
 
         assertEquals("application/vnd.docker.distribution.manifest.list.v2+json",
                 stored.headManifest("shop/app", "list").contentType());

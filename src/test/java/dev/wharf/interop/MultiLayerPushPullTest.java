@@ -17,9 +17,7 @@ class MultiLayerPushPullTest extends InteropTest {
         OciLayout source = new OciLayout(clients.work("source"));
         String built = source.digestOf("v1");
 
-        clients.skopeo().run("copy", "--dest-tls-verify=false", "--digestfile", "pushed.digest",
-                "oci:source:v1", clients.remote("shop/app:v1"));
-        String pushed = readDigestFile(clients.work("pushed.digest"));
+        String pushed = skopeoPush("oci:source:v1", "shop/app:v1");
         assertEquals(built, pushed, "an OCI manifest needs no conversion, so its digest survives the push");
         assertEquals(pushed, stored.manifestDigest("shop/app", "v1"), "Docker-Content-Digest of the tag");
 

@@ -2,6 +2,8 @@ package dev.wharf.interop;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +15,8 @@ class PodmanRoundTripTest extends InteropTest {
         images.build("app", 2);
         String reference = clients.registryHost() + "/shop/app:v1";
         String imageId = clients.podman().run("image", "inspect", "--format", "{{.Id}}", "localhost/app").stdout().strip();
-        clients.podman().run("push", "--tls-verify=false", "--digestfile", "pushed.digest", "localhost/app", reference);
-        String pushed = readDigestFile(clients.work("pushed.digest"));
+        String pushed = pushReportingDigest(clients.podman(), List.of("push", "--tls-verify=false"), "localhost/app",
+                reference);
         assertEquals(pushed, stored.manifestDigest("shop/app", "v1"));
 
         clients.podman().run("rmi", "--all", "--force");

@@ -12,9 +12,7 @@ class PullByDigestTest extends InteropTest {
     @BeforeEach
     void pushImage() {
         images.build("app", 2);
-        clients.skopeo().run("copy", "--dest-tls-verify=false", "--digestfile", "pushed.digest",
-                clients.local("app"), clients.remote("shop/app:v1"));
-        pushed = readDigestFile(clients.work("pushed.digest"));
+        pushed = skopeoPush(clients.local("app"), "shop/app:v1");
     }
 
     @Test

@@ -16,9 +16,7 @@ class RepushIsNoOpTest extends InteropTest {
         // digest the manifest gives it.
         images.build("app", 2);
         clients.skopeo().run("copy", clients.local("app"), "oci:source:v1");
-        clients.skopeo().run("copy", "--dest-tls-verify=false", "--digestfile", "first.digest",
-                "oci:source:v1", clients.remote("shop/app:v1"));
-        String first = readDigestFile(clients.work("first.digest"));
+        String first = skopeoPush("oci:source:v1", "shop/app:v1");
         List<String> layers = layerDigests("shop/app:v1");
         long blobFilesBefore = stored.blobFileCount();
 

@@ -20,12 +20,8 @@ class TagListInspectDeleteTest extends InteropTest {
     @BeforeEach
     void pushTwoTags() {
         images.build("app", 2);
-        clients.skopeo().run("copy", "--dest-tls-verify=false", "--digestfile", "v1.digest",
-                clients.local("app"), clients.remote("shop/app:v1"));
-        clients.skopeo().run("copy", "--format", "v2s2", "--dest-tls-verify=false", "--digestfile", "v2.digest",
-                clients.local("app"), clients.remote("shop/app:v2"));
-        ociDigest = readDigestFile(clients.work("v1.digest"));
-        dockerDigest = readDigestFile(clients.work("v2.digest"));
+        ociDigest = skopeoPush(clients.local("app"), "shop/app:v1");
+        dockerDigest = skopeoPush(clients.local("app"), "shop/app:v2", "--format", "v2s2");
         assertNotEquals(ociDigest, dockerDigest);
     }
 
