@@ -62,7 +62,10 @@ final class ContainerClients implements AutoCloseable {
         return "containers-storage:[vfs@" + sandbox.storageRoot() + "+" + sandbox.runRoot() + "]localhost/" + image;
     }
 
-    /** A folder of the sandbox, relative to the clients' working folder, for OCI layouts and build contexts. */
+    /**
+     * A path in the clients' working folder, where a relative layout such as {@code oci:source:v1} lands; for
+     * OCI layouts, build contexts and digest files.
+     */
     Path work(String name) {
         return sandbox.work().resolve(name);
     }

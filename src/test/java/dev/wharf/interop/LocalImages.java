@@ -19,7 +19,7 @@ final class LocalImages {
         this.clients = clients;
     }
 
-    /** Builds {@code localhost/<name>:latest} with {@code layers} layers; the content depends on the name only. */
+    /** Builds {@code localhost/<name>:latest} with {@code layers} layers, whose files depend on the name only. */
     void build(String name, int layers) {
         String base = "scratch";
         for (int layer = 1; layer <= layers; layer++) {
