@@ -1,8 +1,8 @@
 package dev.wharf.auth;
 
 import dev.wharf.config.WharfConfig;
-import dev.wharf.testing.ExternalClients;
-import dev.wharf.testing.ExternalClients.Result;
+import dev.wharf.testing.ExternalClient;
+import dev.wharf.testing.ExternalClient.Result;
 import dev.wharf.testing.SelfSignedCertificate;
 import dev.wharf.testing.TestRegistry;
 import dev.wharf.testing.TinyOciImage;
@@ -19,7 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -61,20 +62,16 @@ class RealClientAuthTest {
     }
 
     static Result skopeo(String... args) {
-        ExternalClients.require("skopeo");
-        List<String> command = new ArrayList<>(List.of("skopeo"));
-        command.addAll(List.of(args));
-        return ExternalClients.run(120, command.toArray(String[]::new));
+        return ExternalClient.require("skopeo").attempt(args);
     }
 
     /** skopeo login with the password on stdin (never on the command line), into a fresh auth file. */
     static Result skopeoLogin(String registry, String user, String password, String... tlsArgs) throws IOException {
-        ExternalClients.require("skopeo");
-        List<String> command = new ArrayList<>(List.of("skopeo", "login", "--authfile",
+        List<String> command = new ArrayList<>(List.of("login", "--authfile",
                 Files.createTempDirectory(dir, "auth").resolve("auth.json").toString(), "-u", user, "--password-stdin"));
         command.addAll(List.of(tlsArgs.length > 0 ? tlsArgs : new String[] {"--tls-verify=false"}));
         command.add(registry);
-        return ExternalClients.runWithInput(60, password + "\n", command.toArray(String[]::new));
+        return ExternalClient.require("skopeo").attemptWithInput(password + "\n", command.toArray(String[]::new));
     }
 
     /**
@@ -82,10 +79,10 @@ class RealClientAuthTest {
      * is made directly under the system temp folder because podman refuses a run root longer than 50 characters.
      */
     static Result podmanLogin(String registry, String user, String password, String... tlsArgs) throws IOException {
-        ExternalClients.require("podman");
+        ExternalClient podman = ExternalClient.require("podman");
         Path work = Files.createTempDirectory("wp");
         try {
-            return podmanLogin(work, registry, user, password, tlsArgs);
+            return podmanLogin(podman, work, registry, user, password, tlsArgs);
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -93,13 +90,14 @@ class RealClientAuthTest {
         }
     }
 
-    private static Result podmanLogin(Path work, String registry, String user, String password, String... tlsArgs) {
-        List<String> command = new ArrayList<>(List.of("podman", "--root", work.resolve("root").toString(),
+    private static Result podmanLogin(ExternalClient podman, Path work, String registry, String user, String password,
+                                      String... tlsArgs) {
+        List<String> command = new ArrayList<>(List.of("--root", work.resolve("root").toString(),
                 "--runroot", work.resolve("run").toString(), "--storage-driver", "vfs",
                 "login", "--authfile", work.resolve("auth.json").toString(), "-u", user, "--password-stdin"));
         command.addAll(List.of(tlsArgs.length > 0 ? tlsArgs : new String[] {"--tls-verify=false"}));
         command.add(registry);
-        return ExternalClients.runWithInput(60, password + "\n", command.toArray(String[]::new));
+        return podman.attemptWithInput(password + "\n", command.toArray(String[]::new));
     }
 
     static Result copy(TinyOciImage image, String destination, String creds, String... tlsArgs) {
@@ -113,25 +111,25 @@ class RealClientAuthTest {
     @Test
     void skopeoLoginWithHtpasswdAcceptsTheRightPasswordOnly() throws IOException {
         Result ok = skopeoLogin(host(basic), "alice", "alice-secret");
-        assertTrue(ok.ok(), ok.output());
+        assertEquals(0, ok.exitCode(), ok.describe());
         Result wrong = skopeoLogin(host(basic), "alice", "not-her-password");
-        assertFalse(wrong.ok(), wrong.output());
+        assertNotEquals(0, wrong.exitCode(), wrong.describe());
     }
 
     @Test
     void skopeoLoginThroughTheTokenService() throws IOException {
         Result ok = skopeoLogin(host(token), "bob", "bob-secret");
-        assertTrue(ok.ok(), ok.output());
-        assertFalse(skopeoLogin(host(token), "bob", "wrong").ok());
+        assertEquals(0, ok.exitCode(), ok.describe());
+        assertNotEquals(0, skopeoLogin(host(token), "bob", "wrong").exitCode());
     }
 
     @Test
     void podmanLoginWithHtpasswdAndWithTheTokenService() throws IOException {
         for (TestRegistry registry : List.of(basic, token)) {
             Result ok = podmanLogin(host(registry), "carol", "carol-secret");
-            assertTrue(ok.ok(), ok.output());
+            assertEquals(0, ok.exitCode(), ok.describe());
             Result wrong = podmanLogin(host(registry), "carol", "wrong");
-            assertFalse(wrong.ok(), wrong.output());
+            assertNotEquals(0, wrong.exitCode(), wrong.describe());
         }
     }
 
@@ -141,15 +139,16 @@ class RealClientAuthTest {
             TinyOciImage image = TinyOciImage.write(Files.createTempDirectory(dir, "image"), "v1", "push-" + registry.port());
             String destination = "docker://" + host(registry) + "/team-a/app:v1";
             Result denied = copy(image, destination, "bob:bob-secret");
-            assertFalse(denied.ok(), denied.output());
+            assertNotEquals(0, denied.exitCode(), denied.describe());
             assertTrue(denied.output().toLowerCase().contains("denied"), denied.output());
 
             Result pushed = copy(image, destination, "alice:alice-secret");
-            assertTrue(pushed.ok(), pushed.output());
+            assertEquals(0, pushed.exitCode(), pushed.describe());
             Result inspected = skopeo("inspect", "--tls-verify=false", "--creds", "bob:bob-secret", "--raw", destination);
-            assertTrue(inspected.ok() && inspected.output().contains("\"schemaVersion\":2"), inspected.output());
+            assertEquals(0, inspected.exitCode(), inspected.describe());
+            assertTrue(inspected.stdout().contains("\"schemaVersion\":2"), inspected.describe());
             Result outsider = skopeo("inspect", "--tls-verify=false", "--creds", "carol:carol-secret", "--raw", destination);
-            assertFalse(outsider.ok(), outsider.output());
+            assertNotEquals(0, outsider.exitCode(), outsider.describe());
         }
     }
 
@@ -162,16 +161,16 @@ class RealClientAuthTest {
                 .withTls(new WharfConfig.Tls(cert.cert().toString(), cert.key().toString())))) {
             String trust = "--cert-dir=" + certDir;
             Result skopeoLogin = skopeoLogin(host(tls), "alice", "alice-secret", trust);
-            assertTrue(skopeoLogin.ok(), skopeoLogin.output());
+            assertEquals(0, skopeoLogin.exitCode(), skopeoLogin.describe());
             Result podmanLogin = podmanLogin(host(tls), "alice", "alice-secret", trust);
-            assertTrue(podmanLogin.ok(), podmanLogin.output());
+            assertEquals(0, podmanLogin.exitCode(), podmanLogin.describe());
 
             TinyOciImage image = TinyOciImage.write(Files.createTempDirectory(dir, "image"), "v1", "tls");
             Result pushed = copy(image, "docker://" + host(tls) + "/team-a/secure:v1", "alice:alice-secret",
                     "--dest-cert-dir=" + certDir);
-            assertTrue(pushed.ok(), pushed.output());
+            assertEquals(0, pushed.exitCode(), pushed.describe());
             Result untrusted = skopeoLogin(host(tls), "alice", "alice-secret", "--tls-verify=true");
-            assertFalse(untrusted.ok(), "without the certificate the client must refuse: " + untrusted.output());
+            assertNotEquals(0, untrusted.exitCode(), "without the certificate the client must refuse: " + untrusted.describe());
         }
     }
 }

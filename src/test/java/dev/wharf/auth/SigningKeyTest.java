@@ -2,7 +2,7 @@ package dev.wharf.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.SignedJWT;
-import dev.wharf.testing.ExternalClients;
+import dev.wharf.testing.ExternalClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,13 +43,11 @@ class SigningKeyTest {
 
     @Test
     void anOpensslEcKeyWithItsPublicHalfAppendedIsUsable() throws Exception {
-        ExternalClients.require("openssl");
+        ExternalClient openssl = ExternalClient.require("openssl");
         Path file = dir.resolve("ec.pem");
-        assertTrue(ExternalClients.run(30, "openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-out", file.toString()).ok());
-        ExternalClients.Result pub = ExternalClients.run(30, "openssl", "pkey", "-in", file.toString(), "-pubout");
-        assertTrue(pub.ok(), pub.output());
-        Files.writeString(file, pub.output(), java.nio.file.StandardOpenOption.APPEND);
+        openssl.run("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", file.toString());
+        String publicHalf = openssl.run("pkey", "-in", file.toString(), "-pubout").stdout();
+        Files.writeString(file, publicHalf, java.nio.file.StandardOpenOption.APPEND);
         assertEquals(JWSAlgorithm.ES256, SigningKey.load(file).algorithm());
     }
 
