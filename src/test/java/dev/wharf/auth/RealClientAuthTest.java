@@ -108,29 +108,29 @@ class RealClientAuthTest {
         return skopeo(args.toArray(String[]::new));
     }
 
-    @Test
-    void skopeoLoginWithHtpasswdAcceptsTheRightPasswordOnly() throws IOException {
-        Result ok = skopeoLogin(host(basic), "alice", "alice-secret");
-        assertEquals(0, ok.exitCode(), ok.describe());
-        Result wrong = skopeoLogin(host(basic), "alice", "not-her-password");
-        assertNotEquals(0, wrong.exitCode(), wrong.describe());
+    /** A client's login, as the tests drive it. */
+    interface Login {
+        Result as(String registry, String user, String password, String... tlsArgs) throws IOException;
     }
 
-    @Test
-    void skopeoLoginThroughTheTokenService() throws IOException {
-        Result ok = skopeoLogin(host(token), "bob", "bob-secret");
-        assertEquals(0, ok.exitCode(), ok.describe());
-        assertNotEquals(0, skopeoLogin(host(token), "bob", "wrong").exitCode());
-    }
-
-    @Test
-    void podmanLoginWithHtpasswdAndWithTheTokenService() throws IOException {
+    /** Logs in to both registries (htpasswd, token service) with the right password, then with a wrong one. */
+    static void acceptsOnlyTheRightPassword(Login login, String user) throws IOException {
         for (TestRegistry registry : List.of(basic, token)) {
-            Result ok = podmanLogin(host(registry), "carol", "carol-secret");
+            Result ok = login.as(host(registry), user, BasicAuthTest.PASSWORDS.get(user));
             assertEquals(0, ok.exitCode(), ok.describe());
-            Result wrong = podmanLogin(host(registry), "carol", "wrong");
+            Result wrong = login.as(host(registry), user, "not-the-password");
             assertNotEquals(0, wrong.exitCode(), wrong.describe());
         }
+    }
+
+    @Test
+    void skopeoLoginWithHtpasswdAndThroughTheTokenServiceAcceptsTheRightPasswordOnly() throws IOException {
+        acceptsOnlyTheRightPassword(RealClientAuthTest::skopeoLogin, "alice");
+    }
+
+    @Test
+    void podmanLoginWithHtpasswdAndThroughTheTokenServiceAcceptsTheRightPasswordOnly() throws IOException {
+        acceptsOnlyTheRightPassword(RealClientAuthTest::podmanLogin, "carol");
     }
 
     @Test
