@@ -9,7 +9,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new WharfCommand()).execute(args);
+        CommandLine cli = new CommandLine(new WharfCommand());
+        // A bad setting or argument deserves one clear line, not a stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("wharf: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        int code = cli.execute(args);
         if (code != 0 || !WharfCommand.keepsRunning(args)) {
             System.exit(code);
         }

@@ -2,13 +2,18 @@ package dev.wharf;
 
 import dev.wharf.api.AccessCheck;
 import dev.wharf.api.RegistryApi;
+import dev.wharf.auth.Auth;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.storage.Storage;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +28,7 @@ public final class WharfServer {
     private final WharfConfig config;
     private final Vertx vertx;
     private final Storage storage;
+    private final Auth auth;
     private HttpServer server;
     private long purgeTimer = -1;
 
@@ -32,10 +38,26 @@ public final class WharfServer {
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(config.http().eventLoopCount())
                 .setWorkerPoolSize(Math.max(20, 4 * Runtime.getRuntime().availableProcessors())));
+        this.auth = config.auth().enabled() ? createAuth() : null;
+    }
+
+    /** Reads the htpasswd file and keys now, so that a mistake there stops the start with a clear message. */
+    private Auth createAuth() {
+        try {
+            return Auth.create(vertx, config.auth(), storage.layout().root());
+        } catch (IOException | RuntimeException e) {
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception closing) {
+                LOG.warn("stopping Vert.x failed: {}", closing.toString());
+            }
+            storage.close();
+            throw new IllegalArgumentException("cannot set up authentication: " + e.getMessage(), e);
+        }
     }
 
     public Future<WharfServer> start() {
-        RegistryApi api = new RegistryApi(vertx, storage, config, AccessCheck.ALLOW_ALL);
+        RegistryApi api = new RegistryApi(vertx, storage, config, auth != null ? auth.access() : AccessCheck.ALLOW_ALL);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())
                 .setPort(config.http().port())
@@ -43,11 +65,25 @@ public final class WharfServer {
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true)
                 .setMaxInitialLineLength(16 * 1024);
-        server = vertx.createHttpServer(options).requestHandler(api.router(vertx, List.of()));
+        WharfConfig.Tls tls = config.tls();
+        if (tls.enabled()) {
+            // ALPN offers HTTP/2 first and HTTP/1.1 as the fallback (Vert.x's default protocol list).
+            options.setSsl(true).setUseAlpn(true)
+                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert()).setKeyPath(tls.key()));
+        }
+        // The root router holds what lives outside /v2/ (the token endpoint); everything else is the registry API.
+        Router root = Router.router(vertx);
+        List<Handler<RoutingContext>> gates = List.of();
+        if (auth != null) {
+            auth.mountRoutes(root);
+            gates = List.of(auth.gate());
+        }
+        root.route("/*").subRouter(api.router(vertx, gates));
+        server = vertx.createHttpServer(options).requestHandler(root);
         schedulePurge();
         return server.listen().map(s -> {
-            LOG.info("Wharf {} listening on http://{}:{} with storage at {}",
-                    Version.current(), config.http().host(), s.actualPort(), storage.layout().root());
+            LOG.info("Wharf {} listening on {}://{}:{} with storage at {}", Version.current(), tls.enabled() ? "https" : "http",
+                    config.http().host(), s.actualPort(), storage.layout().root());
             return this;
         });
     }

@@ -18,7 +18,13 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         WharfConfig config = configOption.load();
         WharfServer server = new WharfServer(config);
-        server.start().await(60, TimeUnit.SECONDS);
+        try {
+            server.start().await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("wharf: cannot start on " + config.http().host() + ":" + config.http().port() + ": " + e.getMessage());
+            server.stop();
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "wharf-shutdown"));
         return 0;
     }
