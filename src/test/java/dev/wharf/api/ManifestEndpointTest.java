@@ -131,4 +131,24 @@ class ManifestEndpointTest extends RegistryTest {
                 .header("Docker-Content-Digest", second.digest());
         registry.given().get("/v2/" + REPO + "/manifests/" + first.digest()).then().statusCode(200);
     }
+
+    @Test
+    void manifestPushedBySha512DigestIsServedUnderIt() {
+        byte[] body = Images.bytes(imageOver(MediaTypes.OCI_MANIFEST, Images.OCI_CONFIG, Images.OCI_LAYER, 11));
+        String digest = Blobs.sha512(body);
+        registry.given().contentType(MediaTypes.OCI_MANIFEST).body(body).put("/v2/" + REPO + "/manifests/" + digest).then()
+                .statusCode(201).header("Docker-Content-Digest", digest);
+        assertArrayEquals(body, registry.given().get("/v2/" + REPO + "/manifests/" + digest).then().statusCode(200)
+                .header("Docker-Content-Digest", digest).extract().asByteArray());
+    }
+
+    @Test
+    void tornManifestPushStoresNothing() throws java.io.IOException {
+        byte[] body = Images.bytes(imageOver(MediaTypes.OCI_MANIFEST, Images.OCI_CONFIG, Images.OCI_LAYER, 12));
+        dev.wharf.testing.RawHttp.sendAndHangUp(registry, "PUT /v2/" + REPO + "/manifests/torn",
+                java.util.Arrays.copyOf(body, body.length / 2), "Content-Type: " + MediaTypes.OCI_MANIFEST,
+                "Content-Length: " + body.length);
+        registry.given().get("/v2/" + REPO + "/manifests/torn").then().statusCode(404);
+        registry.given().get("/v2/" + REPO + "/manifests/" + Blobs.sha256(body)).then().statusCode(404);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.wharf.api;
 
+import dev.wharf.manifest.MediaTypes;
 import dev.wharf.testing.Blobs;
 import dev.wharf.testing.Images;
 import dev.wharf.testing.RegistryTest;
@@ -46,5 +47,26 @@ class RestartTest extends RegistryTest {
         registry.given().get("/v2/team/durable/manifests/" + image.digest()).then().statusCode(200);
         registry.given().get("/v2/team/durable/tags/list").then().statusCode(200).body("tags", contains("v1", "v2"));
         registry.given().head("/v2/team/durable/blobs/" + image.layer()).then().statusCode(200);
+    }
+
+    @Test
+    void deletesAndReferrersSurviveARestart() throws IOException {
+        String repo = "team/afterlife";
+        Images.Image kept = Images.push(registry, repo, "kept", 4);
+        Images.Image dropped = Images.push(registry, repo, "dropped", 5);
+        Images.pushEmptyConfig(registry, repo);
+        byte[] signature = Images.bytes(Images.artifact("application/vnd.example.signature",
+                Images.descriptor(MediaTypes.OCI_MANIFEST, kept.manifest())));
+        String signatureDigest = Images.put(registry, repo, Blobs.sha256(signature), MediaTypes.OCI_MANIFEST, signature);
+        registry.given().delete("/v2/" + repo + "/manifests/" + dropped.digest()).then().statusCode(202);
+
+        registry.stopServer();
+        registry.boot();
+
+        registry.given().get("/v2/" + repo + "/manifests/dropped").then().statusCode(404);
+        registry.given().get("/v2/" + repo + "/manifests/" + dropped.digest()).then().statusCode(404);
+        registry.given().get("/v2/" + repo + "/tags/list").then().statusCode(200).body("tags", contains("kept"));
+        registry.given().get("/v2/" + repo + "/referrers/" + kept.digest()).then().statusCode(200)
+                .body("manifests.digest", contains(signatureDigest));
     }
 }

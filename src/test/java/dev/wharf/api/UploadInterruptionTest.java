@@ -84,4 +84,13 @@ class UploadInterruptionTest extends RegistryTest {
             return 0;
         }
     }
+
+    @Test
+    void finalChunkShorterThanItsContentLengthCompletesNothing() throws IOException {
+        byte[] content = Blobs.content(3000, 5);
+        String location = uploadWithFirstKilobyte(content);
+        RawHttp.sendAndHangUp(registry, "PUT " + location + "?digest=" + Blobs.sha256(content),
+                Arrays.copyOfRange(content, 1000, 2000), "Content-Type: application/octet-stream", "Content-Length: 2500");
+        assertUnchangedAndResumable(location, content, 1000);
+    }
 }
