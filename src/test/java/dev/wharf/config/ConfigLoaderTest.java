@@ -93,4 +93,17 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofDays(7), Durations.parse(" 7d "));
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("7 days"));
     }
+
+    @Test
+    void unknownSettingOfAKnownSectionInTheEnvironmentIsRejectedNamingIt() throws IOException {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(emptyFile(), Map.of("WHARF_HTTP_PROT", "6000")));
+        assertTrue(e.getMessage().contains("WHARF_HTTP_PROT"), e.getMessage());
+        assertTrue(e.getMessage().contains("WHARF_HTTP_PORT"), "the message lists the real settings: " + e.getMessage());
+    }
+
+    @Test
+    void variablesOutsideTheSettingsSectionsAreLeftAlone() throws IOException {
+        assertEquals(5000, ConfigLoader.load(emptyFile(), Map.of("WHARF_GREETING", "hello", "PATH", "/bin")).http().port());
+    }
 }
