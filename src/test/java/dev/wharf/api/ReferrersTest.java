@@ -18,7 +18,7 @@ import static org.hamcrest.Matchers.nullValue;
 class ReferrersTest extends RegistryTest {
     private static final String REPO = "team/referred";
     private static final String SIGNATURE = "application/vnd.example.signature";
-    private static final String SBOM = "application/vnd.example.sbom";
+    private static final String SBOM = "application/spdx+json";
 
     @BeforeAll
     static void pushEmptyConfig() {
@@ -56,10 +56,12 @@ class ReferrersTest extends RegistryTest {
     void artifactTypeFilterIsAppliedAndAnnounced() {
         Images.Image subject = Images.push(registry, REPO, "filtered", 2);
         String signature = refer(subject, SIGNATURE, "sig");
-        refer(subject, SBOM, "sbom");
+        String sbom = refer(subject, SBOM, "sbom");
         registry.given().get(referrers(subject) + "?artifactType=" + SIGNATURE).then().statusCode(200)
                 .header("OCI-Filters-Applied", "artifactType")
                 .body("manifests.digest", contains(signature));
+        registry.given().get(referrers(subject) + "?artifactType=application/spdx%2Bjson").then().statusCode(200)
+                .body("manifests.digest", contains(sbom));
     }
 
     @Test
