@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConcurrencyTest extends RegistryTest {
@@ -92,11 +94,11 @@ class ConcurrencyTest extends RegistryTest {
                 return Images.put(registry, repo, "latest", MediaTypes.OCI_MANIFEST, mine.manifest());
             });
             storm.set(false);
-            assertEquals(null, readerProblem.get(60, TimeUnit.SECONDS));
+            assertNull(readerProblem.get(60, TimeUnit.SECONDS));
             String finalDigest = registry.given().get("/v2/" + repo + "/manifests/latest").then().statusCode(200)
                     .extract().header("Docker-Content-Digest");
             assertTrue(Set.copyOf(pushed).contains(finalDigest), "the tag ends on one of the pushed manifests");
-            assertTrue(!finalDigest.equals(initial.digest()));
+            assertNotEquals(initial.digest(), finalDigest);
         } finally {
             storm.set(false);
             reader.shutdownNow();
