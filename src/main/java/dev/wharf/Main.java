@@ -9,8 +9,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new WharfCommand()).execute(args);
-        if (code != 0 || !WharfCommand.keepsRunning(args)) {
+        CommandLine commandLine = new CommandLine(new WharfCommand());
+        int code = commandLine.execute(args);
+        if (code != 0 || !WharfCommand.startedServer(commandLine)) {
             System.exit(code);
         }
     }

@@ -3,7 +3,12 @@ package dev.wharf;
 import dev.wharf.api.AccessCheck;
 import dev.wharf.api.RegistryApi;
 import dev.wharf.config.WharfConfig;
+import dev.wharf.gc.GarbageCollector;
+import dev.wharf.gc.OnlineGc;
 import dev.wharf.storage.Storage;
+import dev.wharf.storage.StorageLayout;
+import dev.wharf.storage.StorageLock;
+import dev.wharf.storage.WriteChannels;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -22,16 +27,34 @@ public final class WharfServer {
 
     private final WharfConfig config;
     private final Vertx vertx;
+    private final StorageLock lock;
     private final Storage storage;
+    private final OnlineGc gc;
     private HttpServer server;
     private long purgeTimer = -1;
 
     public WharfServer(WharfConfig config) throws IOException {
+        this(config, WriteChannels.DIRECT);
+    }
+
+    /**
+     * A server whose storage opens upload files through {@code channels} (a test seam for I/O faults).
+     * Throws {@link dev.wharf.storage.StorageLockedException} when another process owns the storage root.
+     */
+    public WharfServer(WharfConfig config, WriteChannels channels) throws IOException {
         this.config = config;
-        this.storage = new Storage(config.storage());
+        this.lock = StorageLock.acquire(new StorageLayout(config.storage().rootPath()), "serve");
+        try {
+            this.storage = new Storage(config.storage(), channels);
+            storage.removeTemporaryFiles();
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(config.http().eventLoopCount())
                 .setWorkerPoolSize(Math.max(20, 4 * Runtime.getRuntime().availableProcessors())));
+        this.gc = new OnlineGc(vertx, new GarbageCollector(storage), config.gc());
     }
 
     public Future<WharfServer> start() {
@@ -43,8 +66,9 @@ public final class WharfServer {
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true)
                 .setMaxInitialLineLength(16 * 1024);
-        server = vertx.createHttpServer(options).requestHandler(api.router(vertx, List.of()));
+        server = vertx.createHttpServer(options).requestHandler(api.router(vertx, List.of(), gc::mount));
         schedulePurge();
+        gc.schedule();
         return server.listen().map(s -> {
             LOG.info("Wharf {} listening on http://{}:{} with storage at {}",
                     Version.current(), config.http().host(), s.actualPort(), storage.layout().root());
@@ -80,6 +104,7 @@ public final class WharfServer {
         if (purgeTimer >= 0) {
             vertx.cancelTimer(purgeTimer);
         }
+        gc.stop();
         long timeout = config.http().shutdownTimeoutDuration().toMillis();
         try {
             if (server != null) {
@@ -94,5 +119,10 @@ public final class WharfServer {
             LOG.warn("stopping Vert.x failed: {}", e.toString());
         }
         storage.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("releasing the storage lock failed: {}", e.toString());
+        }
     }
 }
