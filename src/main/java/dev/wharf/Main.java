@@ -9,9 +9,17 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new WharfCommand());
-        int code = commandLine.execute(args);
-        if (code != 0 || !WharfCommand.startedServer(commandLine)) {
+        CommandLine cli = new CommandLine(new WharfCommand());
+        // A bad setting or argument deserves one clear line, not a stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("wharf: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        int code = cli.execute(args);
+        if (code != 0 || !WharfCommand.startedServer(cli)) {
             System.exit(code);
         }
     }

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.LinkedHashMap;
+import java.util.concurrent.Callable;
 import java.util.List;
 import java.util.Map;
 
@@ -23,12 +24,15 @@ final class TagListHandler {
     void handle(RoutingContext ctx, ApiRoute route) {
         Http.requireRead(ctx);
         Page page = Page.of(ctx);
-        vertx.executeBlocking(() -> {
+        Callable<List<String>> read = () -> {
             if (!storage.repositories().exists(route.name())) {
                 throw RegistryException.of(ErrorCode.NAME_UNKNOWN, "repository name not known to registry");
             }
             return storage.manifests().tags(route.name(), page.last(), page.probeSize());
-        }, false).onSuccess(tags -> {
+        };
+        // In memory already (the usual case): answer on the event loop without a thread hop.
+        boolean inMemory = storage.repositories().isScanned() && storage.manifests().isIndexed(route.name());
+        Work.run(vertx, inMemory, read).onSuccess(tags -> {
             List<String> shown = page.finish(ctx, "/v2/" + route.name() + "/tags/list", tags);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", route.name().value());

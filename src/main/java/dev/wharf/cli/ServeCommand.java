@@ -25,7 +25,13 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("wharf serve: " + e.getMessage());
             return 2;
         }
-        server.start().await(60, TimeUnit.SECONDS);
+        try {
+            server.start().await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("wharf: cannot start on " + config.http().host() + ":" + config.http().port() + ": " + e.getMessage());
+            server.stop();
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "wharf-shutdown"));
         return 0;
     }

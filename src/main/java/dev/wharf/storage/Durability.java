@@ -51,7 +51,19 @@ public final class Durability {
 
     /** Replaces {@code target} with {@code content} so that a reader sees the old or the new file, never a mix. */
     public void writeAtomically(Path target, byte[] content) throws IOException {
-        Files.createDirectories(target.getParent());
+        writeAtomically(target, content, fsync);
+    }
+
+    /**
+     * As {@link #writeAtomically(Path, byte[])}, but never synced: for state that must survive a process
+     * restart (the page cache keeps it) but not a power cut, such as upload sessions.
+     */
+    public void writeAtomicallyUnsynced(Path target, byte[] content) throws IOException {
+        writeAtomically(target, content, false);
+    }
+
+    private void writeAtomically(Path target, byte[] content, boolean sync) throws IOException {
+        createDirectories(target.getParent());
         Files.createDirectories(tmpDir);
         Path tmp = tmpDir.resolve(UUID.randomUUID() + ".tmp");
         try {
@@ -60,18 +72,44 @@ public final class Durability {
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                force(ch);
+                if (sync) {
+                    ch.force(false);
+                }
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
         }
-        syncDirectory(target.getParent());
+        if (sync) {
+            syncDirectory(target.getParent());
+        }
+    }
+
+    /**
+     * Creates a folder and any missing parents; with fsync on, each new folder's entry is synced into its
+     * parent, so that a file renamed into it cannot vanish with its folder in a power cut.
+     */
+    public void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException raced) {
+            return;
+        }
+        if (parent != null) {
+            syncDirectory(parent);
+        }
     }
 
     /** Creates an empty marker file; returns false if it was already there. */
     public boolean createLink(Path link) throws IOException {
-        Files.createDirectories(link.getParent());
+        createDirectories(link.getParent());
         try {
             Files.createFile(link);
         } catch (FileAlreadyExistsException e) {
@@ -83,7 +121,7 @@ public final class Durability {
 
     /** Moves a finished file into place atomically, replacing what is there. */
     public void moveIntoPlace(Path source, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
+        createDirectories(target.getParent());
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.getParent());
     }

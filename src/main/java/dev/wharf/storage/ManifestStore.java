@@ -209,6 +209,11 @@ public final class ManifestStore {
         return found;
     }
 
+    /** Whether the repository's tags and revisions are in memory, so reading them cannot block. */
+    public boolean isIndexed(RepositoryName repository) {
+        return indexes.containsKey(repository);
+    }
+
     /** Drops the in-memory view of a repository so the next access reads it again from disk. */
     public void forget(RepositoryName repository) {
         indexes.remove(repository);

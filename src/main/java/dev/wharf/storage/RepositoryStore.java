@@ -71,6 +71,11 @@ public final class RepositoryStore {
         return page;
     }
 
+    /** Whether the names have been read from disk already, so listing them cannot block. */
+    public boolean isScanned() {
+        return names != null;
+    }
+
     public NavigableSet<String> names() {
         NavigableSet<String> current = names;
         if (current == null) {

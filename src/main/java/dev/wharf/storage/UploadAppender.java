@@ -24,6 +24,11 @@ public final class UploadAppender {
     }
 
     private static final int BATCH_BYTES = 1 << 20;
+    /**
+     * With fsync on, written data is flushed to disk in the background every this many bytes, so that the
+     * fsync before a big blob becomes visible has little left to do.
+     */
+    private static final long FLUSH_AHEAD_BYTES = 32L << 20;
     /** Pending bytes above which the caller should stop reading, and below which it may start again. */
     public static final long HIGH_WATER = 8L << 20;
     private static final long LOW_WATER = 2L << 20;
@@ -33,6 +38,10 @@ public final class UploadAppender {
     private final long startOffset;
     private final Executor io;
     private final Consumer<Result> onClose;
+    private final Durability durability;
+    private final Executor flusher;
+    private long flushedUpTo;
+    private volatile CompletableFuture<Void> flushing = CompletableFuture.completedFuture(null);
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
 
@@ -44,12 +53,15 @@ public final class UploadAppender {
     private boolean closed;
 
     UploadAppender(FileChannel channel, MessageDigest hasher, long startOffset, Executor io,
-                   Consumer<Result> onClose) {
+                   Durability durability, Executor flusher, Consumer<Result> onClose) {
         this.channel = channel;
         this.hasher = hasher;
         this.startOffset = startOffset;
         this.io = io;
         this.onClose = onClose;
+        this.durability = durability;
+        this.flusher = flusher;
+        this.flushedUpTo = startOffset;
     }
 
     public long startOffset() {
@@ -110,12 +122,28 @@ public final class UploadAppender {
             }
             throw new StorageException("cannot write upload data: " + e.getMessage(), e);
         }
-        written.addAndGet(bytes);
+        long total = written.addAndGet(bytes);
+        flushAhead(startOffset + total);
         long before = pending.getAndAdd(-bytes);
         Runnable drain = drainHandler;
         if (drain != null && before >= LOW_WATER && before - bytes < LOW_WATER) {
             drain.run();
         }
+    }
+
+    /** Runs on the I/O thread; starts a background fsync when enough unsynced data has piled up. */
+    private void flushAhead(long position) {
+        if (!durability.fsyncEnabled() || position - flushedUpTo < FLUSH_AHEAD_BYTES || !flushing.isDone()) {
+            return;
+        }
+        flushedUpTo = position;
+        flushing = CompletableFuture.runAsync(() -> {
+            try {
+                durability.force(channel);
+            } catch (IOException e) {
+                // the final fsync before the blob becomes visible reports any real failure
+            }
+        }, flusher);
     }
 
     /**
@@ -128,7 +156,7 @@ public final class UploadAppender {
         }
         closed = true;
         flushBatch();
-        return tail.thenApplyAsync(v -> {
+        return tail.thenCompose(v -> flushing.exceptionally(e -> null)).thenApplyAsync(v -> {
             try {
                 Result result = new Result(channel.position(), hasher);
                 channel.close();
@@ -151,7 +179,7 @@ public final class UploadAppender {
         }
         closed = true;
         batch.clear();
-        return tail.handleAsync((v, e) -> {
+        return tail.thenCompose(v -> flushing).handleAsync((v, e) -> {
             rollback();
             return null;
         }, io);

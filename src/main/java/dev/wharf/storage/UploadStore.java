@@ -58,7 +58,7 @@ public final class UploadStore {
         Files.createDirectories(dir);
         Instant now = Instant.now();
         ObjectNode info = JSON.createObjectNode().put("repository", repository.value()).put("startedAt", now.toString());
-        durability.writeAtomically(dir.resolve("info.json"), JSON.writeValueAsBytes(info));
+        durability.writeAtomicallyUnsynced(dir.resolve("info.json"), JSON.writeValueAsBytes(info));
         Files.createFile(dir.resolve("data"));
         return new UploadSession(id, repository, now);
     }
@@ -108,7 +108,7 @@ public final class UploadStore {
             }
             channel.position(size);
             MessageDigest hasher = hasherAt(session.id(), size);
-            return new UploadAppender(channel, hasher, size, io, result -> finishWrite(session.id(), result));
+            return new UploadAppender(channel, hasher, size, io, durability, io, result -> finishWrite(session.id(), result));
         } catch (IOException | RuntimeException e) {
             writing.remove(session.id());
             throw e;
