@@ -43,6 +43,7 @@ public final class WharfServer {
      */
     public WharfServer(WharfConfig config, WriteChannels channels) throws IOException {
         this.config = config;
+        OnlineGc.checkSettings(config.gc());
         this.lock = StorageLock.acquire(new StorageLayout(config.storage().rootPath()), "serve");
         try {
             this.storage = new Storage(config.storage(), channels);

@@ -34,7 +34,14 @@ public final class OnlineGc {
         this.vertx = vertx;
         this.collector = collector;
         this.config = config;
-        // fail at start, not at the first scheduled run, when a policy is malformed
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} when a setting is malformed (a duration, a retention policy), so
+     * that the server refuses to start rather than failing at its first scheduled run.
+     */
+    public static void checkSettings(WharfConfig.Gc config) {
+        config.intervalDuration();
         GcOptions.from(config, false, false);
     }
 
