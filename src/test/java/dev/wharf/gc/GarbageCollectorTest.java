@@ -173,6 +173,31 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void aManifestPushReferencingStoredBlobsMakesThemYoungAgain() throws IOException {
+        Image image = images.pushImage("gc/repush", "v1", images.randomBytes(500));
+        for (Digest blob : image.blobs()) {
+            ageBlob(blob, Duration.ofDays(2));
+        }
+
+        // a client that found the blobs present (HEAD) skips their upload and pushes only the manifest
+        images.tryPushManifest("gc/repush", "v2", TestImages.OCI_MANIFEST, image.manifestBytes()).then().statusCode(201);
+
+        for (Digest blob : image.blobs()) {
+            assertTrue(storage().blobs().modified(blob).isAfter(Instant.now().minus(Duration.ofMinutes(5))), blob + " touched");
+        }
+    }
+
+    @Test
+    void aMountMakesTheMountedBlobYoungAgain() throws IOException {
+        Digest blob = images.pushBlob("gc/mount-from", images.randomBytes(300));
+        ageBlob(blob, Duration.ofDays(2));
+
+        registry.given().post("/v2/gc/mount-to/blobs/uploads/?mount=" + blob + "&from=gc/mount-from").then().statusCode(201);
+
+        assertFalse(storage().blobs().deleteIfOlderThan(blob, Instant.now().minus(Duration.ofHours(1))));
+    }
+
+    @Test
     void aDryRunListsWhatWouldGoAndChangesNothing() throws IOException {
         Image image = images.pushImage("gc/dry", "v1", images.randomBytes(900));
         deleteManifest("gc/dry", "v1");
@@ -234,6 +259,10 @@ class GarbageCollectorTest {
                 .body("dryRun", equalTo(true))
                 .body("untagged", equalTo(true))
                 .body("gracePeriodSeconds", equalTo(3600));
+    }
+
+    private static void ageBlob(Digest blob, Duration age) throws IOException {
+        Files.setLastModifiedTime(storage().blobs().path(blob), FileTime.from(Instant.now().minus(age)));
     }
 
     private static void age(String repository, String tag, int days) throws IOException {
