@@ -10,6 +10,7 @@ final class TerminalProgress implements Progress {
 
     private final PrintWriter out;
     private String phase;
+    private String unit;
     private long items;
     private long bytes;
     private long doneItems;
@@ -22,8 +23,9 @@ final class TerminalProgress implements Progress {
     }
 
     @Override
-    public void begin(String phase, long items, long bytes) {
+    public void begin(String phase, String unit, long items, long bytes) {
         this.phase = phase;
+        this.unit = unit;
         this.items = items;
         this.bytes = bytes;
         this.doneItems = 0;
@@ -53,7 +55,7 @@ final class TerminalProgress implements Progress {
     private void print(long now) {
         double seconds = Math.max(1e-3, (now - started) / 1e9);
         StringBuilder line = new StringBuilder("\r").append(phase).append(": ")
-                .append(doneItems).append('/').append(items).append(" blobs, ").append(Bytes.human(doneBytes));
+                .append(doneItems).append('/').append(items).append(' ').append(unit).append(", ").append(Bytes.human(doneBytes));
         if (bytes > 0) {
             line.append('/').append(Bytes.human(bytes));
         }

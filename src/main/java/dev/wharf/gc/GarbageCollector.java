@@ -97,7 +97,7 @@ public final class GarbageCollector {
 
         GcReport run() throws IOException {
             List<RepositoryName> names = repositories.names().stream().map(RepositoryName::parse).toList();
-            progress.begin("mark", names.size(), 0);
+            progress.begin("mark", "repositories", names.size(), 0);
             for (RepositoryName repository : names) {
                 checkCancelled();
                 Map<String, Digest> tags = applyRetention(repository);
@@ -227,7 +227,7 @@ public final class GarbageCollector {
 
         private void sweep(List<Digest> stored) throws IOException {
             List<Digest> candidates = stored.stream().filter(d -> !live.contains(d)).toList();
-            progress.begin("sweep", candidates.size(), 0);
+            progress.begin("sweep", "blobs", candidates.size(), 0);
             for (Digest digest : candidates) {
                 checkCancelled();
                 long size = blobs.size(digest).orElse(0);

@@ -34,7 +34,7 @@ public final class DiskUsage {
 
     public UsageReport run(int top, Progress progress) throws IOException {
         List<Digest> stored = storage.blobs().list();
-        progress.begin("sizes", stored.size(), 0);
+        progress.begin("sizes", "blobs", stored.size(), 0);
         Map<Digest, Long> sizes = new HashMap<>();
         long physical = 0;
         for (Digest d : stored) {
@@ -48,7 +48,7 @@ public final class DiskUsage {
         progress.end();
 
         List<String> names = List.copyOf(storage.repositories().names());
-        progress.begin("repositories", names.size(), 0);
+        progress.begin("usage", "repositories", names.size(), 0);
         List<UsageReport.RepositoryUsage> repositories = new ArrayList<>();
         long logical = 0;
         for (String name : names) {

@@ -37,7 +37,7 @@ public final class Verifier {
         for (Digest d : digests) {
             total += blobs.size(d).orElse(0);
         }
-        progress.begin("verify", digests.size(), total);
+        progress.begin("verify", "blobs", digests.size(), total);
         List<VerifyReport.Corrupt> corrupt = new ArrayList<>();
         long checked = 0;
         int count = 0;

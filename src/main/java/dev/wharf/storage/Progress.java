@@ -8,7 +8,7 @@ public interface Progress {
     /** Reports nothing: for the server and for scripts. */
     Progress NONE = new Progress() {
         @Override
-        public void begin(String phase, long items, long bytes) {
+        public void begin(String phase, String unit, long items, long bytes) {
         }
 
         @Override
@@ -20,8 +20,11 @@ public interface Progress {
         }
     };
 
-    /** A phase starts that will go through {@code items} items of {@code bytes} bytes in all (0 if unknown). */
-    void begin(String phase, long items, long bytes);
+    /**
+     * A phase starts that will go through {@code items} things (named {@code unit}: "blobs", "repositories")
+     * of {@code bytes} bytes in all (0 if unknown).
+     */
+    void begin(String phase, String unit, long items, long bytes);
 
     /** That many more items and bytes are done. */
     void advance(long items, long bytes);

@@ -14,7 +14,7 @@ class TerminalProgressTest {
     void theLineShowsItemsBytesRateAndAnEtaWhileUnfinished() {
         StringWriter out = new StringWriter();
         TerminalProgress progress = new TerminalProgress(new PrintWriter(out));
-        progress.begin("verify", 4, 4L << 20);
+        progress.begin("verify", "blobs", 4, 4L << 20);
 
         progress.advance(1, 1L << 20);
 
