@@ -11,7 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The registry's HTTP surface. Every request first has its path parsed into an {@link ApiRoute}
@@ -41,16 +40,7 @@ public final class RegistryApi {
 
     /** The router: route parsing, then each gate in order, then the endpoint handlers. */
     public Router router(Vertx vertx, List<Handler<RoutingContext>> gates) {
-        return router(vertx, gates, r -> { });
-    }
-
-    /**
-     * The router, with routes outside the registry API ({@code /_wharf/...}) that {@code extraRoutes} adds
-     * first: they are matched before the path parsing, which answers 404 for anything not under {@code /v2}.
-     */
-    public Router router(Vertx vertx, List<Handler<RoutingContext>> gates, Consumer<Router> extraRoutes) {
         Router router = Router.router(vertx);
-        extraRoutes.accept(router);
         router.route().handler(this::parse);
         for (Handler<RoutingContext> gate : gates) {
             router.route().handler(gate);

@@ -1,5 +1,6 @@
 package dev.wharf.gc;
 
+import dev.wharf.config.WharfConfig;
 import dev.wharf.oci.Digest;
 import dev.wharf.testing.TestImages;
 import dev.wharf.testing.TestImages.Image;
@@ -33,8 +34,7 @@ class GcUnderLoadTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void pushedImagesStayPullableWhileGcRunsInALoop() throws Exception {
-        try (TestRegistry registry = TestRegistry.start(c -> new dev.wharf.config.WharfConfig(c.http(), c.storage(),
-                c.uploads(), c.manifests(), new dev.wharf.config.WharfConfig.Gc("0s", "3s", true, List.of())))) {
+        try (TestRegistry registry = TestRegistry.start(c -> c.withGc(new WharfConfig.Gc("0s", "3s", true, List.of())))) {
             byte[] base = new TestImages(registry).randomBytes(64 * 1024);
             Map<String, Image> live = new ConcurrentHashMap<>();
             List<String> failures = new CopyOnWriteArrayList<>();

@@ -38,7 +38,7 @@ class UploadFaultTest {
         root = Files.createTempDirectory("wharf-fault-");
         WharfConfig config = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
         config = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"), config.storage(), config.uploads(),
-                config.manifests(), config.gc());
+                config.manifests(), config.auth(), config.tls(), config.gc());
         server = new WharfServer(config, FAULTS);
         server.start().await(30, TimeUnit.SECONDS);
         images = new TestImages(UploadFaultTest::given, 7);

@@ -123,6 +123,14 @@ public final class ExternalClient {
 
     /** Runs the client and returns however it ended; a timeout still fails the test. */
     public Result attempt(String... args) {
+        return attemptWithInput(null, args);
+    }
+
+    /**
+     * As {@link #attempt}, with {@code input} as the client's standard input (null: none), for secrets that
+     * must not appear on a command line, such as {@code login --password-stdin}.
+     */
+    public Result attemptWithInput(String input, String... args) {
         List<String> command = new ArrayList<>(launcher);
         command.add(executable.toString());
         command.addAll(leadingArgs);
@@ -135,14 +143,21 @@ public final class ExternalClient {
             out = Files.createTempFile("wharf-client-", ".out");
             err = Files.createTempFile("wharf-client-", ".err");
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
             if (directory != null) {
                 builder.directory(directory.toFile());
             }
             builder.environment().putAll(environment);
+            if (input == null) {
+                builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            }
             Process process = builder.start();
+            if (input != null) {
+                try (var stdin = process.getOutputStream()) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -38,7 +38,7 @@ public final class TestRegistry implements AutoCloseable {
             Path root = Files.createTempDirectory("wharf-test-");
             WharfConfig base = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
             base = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"),
-                    new WharfConfig.Storage(root.toString(), true, true), base.uploads(), base.manifests(), base.gc());
+                    new WharfConfig.Storage(root.toString(), true, true), base.uploads(), base.manifests(), base.auth(), base.tls(), base.gc());
             TestRegistry registry = new TestRegistry(root, tweak.apply(base));
             registry.boot();
             return registry;
@@ -70,7 +70,12 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return scheme() + "://127.0.0.1:" + port();
+    }
+
+    /** https when the registry was started with a TLS certificate, else http. */
+    public String scheme() {
+        return config.tls().enabled() ? "https" : "http";
     }
 
     public Path root() {
@@ -83,7 +88,9 @@ public final class TestRegistry implements AutoCloseable {
 
     /** A rest-assured request aimed at this registry. */
     public RequestSpecification given() {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(port()).urlEncodingEnabled(false);
+        RequestSpecification spec = RestAssured.given().baseUri(scheme() + "://127.0.0.1").port(port()).urlEncodingEnabled(false);
+        // Tests make their own self-signed certificates; trusting them is what the test is about, not the CA chain.
+        return config.tls().enabled() ? spec.relaxedHTTPSValidation() : spec;
     }
 
     @Override
