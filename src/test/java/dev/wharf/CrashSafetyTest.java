@@ -30,6 +30,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,13 +57,14 @@ class CrashSafetyTest {
         Random random = new Random(seed);
         Path root = work.resolve("store");
         List<Image> acknowledged = new CopyOnWriteArrayList<>();
+        List<String> failedBeforeKill = new CopyOnWriteArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
             int port = freePort();
             Process server = startServer(root, port, round);
             try {
                 awaitUp(server, port);
                 assertAllPullable(port, acknowledged, "after restart " + round + " (seed " + seed + ")");
-                pushUntilKilled(server, port, round, 1500 + random.nextInt(2000), acknowledged);
+                pushUntilKilled(server, port, round, 1500 + random.nextInt(2000), acknowledged, failedBeforeKill);
             } finally {
                 server.destroyForcibly();
                 server.waitFor(20, TimeUnit.SECONDS);
@@ -79,6 +81,10 @@ class CrashSafetyTest {
             server.destroy();
             server.waitFor(20, TimeUnit.SECONDS);
         }
+        assertEquals(List.of(), failedBeforeKill, "pushes that failed while the server was up");
+        try (Stream<Path> leftovers = Files.list(root.resolve("tmp"))) {
+            assertEquals(0, leftovers.count(), "temp files of interrupted writes are removed at start");
+        }
         System.out.println("crash test: " + acknowledged.size() + " acknowledged pushes survived " + ROUNDS + " SIGKILLs");
         assertTrue(acknowledged.size() >= ROUNDS, "too few pushes got through to test anything: " + acknowledged.size());
         try (Storage storage = new Storage(ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).storage())) {
@@ -89,8 +95,8 @@ class CrashSafetyTest {
     }
 
     /** Pushes from several clients until the server is killed after {@code millis}; records each 201'd image. */
-    private void pushUntilKilled(Process server, int port, int round, long millis, List<Image> acknowledged)
-            throws InterruptedException {
+    private void pushUntilKilled(Process server, int port, int round, long millis, List<Image> acknowledged,
+                                 List<String> failedBeforeKill) throws InterruptedException {
         AtomicBoolean killed = new AtomicBoolean();
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
@@ -104,7 +110,11 @@ class CrashSafetyTest {
                                 images.randomBytes(1 + random.nextInt(256 * 1024)), images.randomBytes(1 + random.nextInt(4096)));
                         acknowledged.add(image);
                     } catch (AssertionError | Exception cutOff) {
-                        // the server died under this push: it was never acknowledged, so nothing is owed
+                        // once the kill is under way the push was never acknowledged, so nothing is owed;
+                        // before it, a failed push is a bug of its own
+                        if (!killed.get()) {
+                            failedBeforeKill.add("round " + round + ": " + cutOff);
+                        }
                         return;
                     }
                 }

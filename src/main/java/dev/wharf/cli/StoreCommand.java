@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
 
 /**
@@ -50,6 +51,11 @@ abstract class StoreCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         WharfConfig config = configOption.load();
         StorageLayout layout = new StorageLayout(config.storage().rootPath());
+        if (!Files.isDirectory(layout.root())) {
+            err().println("wharf " + spec.name() + ": no storage at " + layout.root()
+                    + " (set storage.root in --config, or WHARF_STORAGE_ROOT)");
+            return REFUSED;
+        }
         try (StorageLock lock = changesStore() ? StorageLock.acquire(layout, spec.name()) : null;
              Storage storage = new Storage(config.storage())) {
             return run(config, storage);

@@ -165,6 +165,18 @@ class MaintenanceCommandsTest {
     }
 
     @Test
+    void aMissingStorageRootIsRefusedRatherThanCreated() throws IOException {
+        Path missing = registry.root().resolve("no-such-store");
+        Files.writeString(configFile, "storage:\n  root: " + missing + "\n");
+
+        Run run = wharf("du");
+
+        assertEquals(2, run.code());
+        assertThat(run.err(), containsString("no storage at " + missing));
+        assertFalse(Files.exists(missing));
+    }
+
+    @Test
     void onlyServeKeepsTheProcessRunning() {
         assertTrue(WharfCommand.startedServer(parsed("--config", "x.yaml")));
         assertTrue(WharfCommand.startedServer(parsed("--config", "x.yaml", "serve")));
