@@ -11,8 +11,10 @@ import java.io.IOException;
 
 /** {@code wharf du}: logical vs physical bytes, deduplication ratio, largest repositories. Read-only. */
 @Command(name = "du", mixinStandardHelpOptions = true,
-        description = {"Show logical bytes (what the repositories hold, added up), physical bytes (each blob once),",
-                "the deduplication ratio and the largest repositories. Read-only: may run beside a server."})
+        description = {"Show logical vs physical bytes, dedup ratio, largest repositories.",
+                "",
+                "Logical bytes are what the repositories hold, added up; physical bytes are the blobs on "
+                        + "disk, each once. Read-only: may run beside a server."})
 final class DuCommand extends StoreCommand {
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "How many repositories to list (default: ${DEFAULT-VALUE}).")
     int top;

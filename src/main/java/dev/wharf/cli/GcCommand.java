@@ -16,9 +16,12 @@ import java.util.Locale;
 
 /** {@code wharf gc}: garbage collection over a storage root no server is using (see docs/storage.md). */
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"Remove blobs no manifest references, tags that retention expires and, with --untagged,",
-                "manifests no tag reaches. Refuses (exit 2) while a server owns the storage root: use its",
-                "POST /_wharf/gc instead. --dry-run changes nothing and may run beside a server."})
+        description = {"Collect garbage: unreferenced blobs, expired tags, untagged manifests.",
+                "",
+                "Removes blobs no manifest references, tags that retention policies expire and, with "
+                        + "--untagged, manifests no tag reaches. Refuses (exit 2) while a server owns the storage "
+                        + "root: use its POST /_wharf/gc instead. --dry-run changes nothing and may run beside a "
+                        + "server."})
 final class GcCommand extends StoreCommand {
     @Option(names = "--dry-run", description = "List what would go and the bytes it would free; change nothing.")
     boolean dryRun;

@@ -11,9 +11,11 @@ import java.io.IOException;
 
 /** {@code wharf verify}: re-hash every blob; exit 1 when any is corrupt. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Re-hash every blob and manifest. Corrupt ones are reported and moved to quarantine/ so they",
-                "are never served (exit 1). Moving needs the storage root to itself (exit 2 while a server",
-                "runs); --no-quarantine only reports and may run beside a server."})
+        description = {"Re-hash every blob and manifest; quarantine corrupt ones.",
+                "",
+                "Corrupt blobs are reported and moved to quarantine/ so they are never served (exit 1). "
+                        + "Moving needs the storage root to itself (exit 2 while a server runs); --no-quarantine "
+                        + "only reports and may run beside a server."})
 final class VerifyCommand extends StoreCommand {
     @Option(names = "--no-quarantine", description = "Report corrupt blobs but leave them where they are.")
     boolean reportOnly;
