@@ -12,7 +12,7 @@ import java.util.Map;
  * One record per section of the file; see docs/configuration.md for what each setting means.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls) {
+public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc) {
 
     public record Http(String host, int port, int eventLoops, String shutdownTimeout) {
         public Http {
@@ -171,20 +171,50 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
         }
     }
 
+    /**
+     * Garbage collection: how often the server runs it, how young content is always spared, and which tags
+     * expire. An {@code interval} of {@code 0s} turns the schedule off.
+     */
+    public record Gc(String interval, String gracePeriod, boolean untagged, List<Retention> retention) {
+        public Gc {
+            retention = retention == null ? List.of() : List.copyOf(retention);
+        }
+
+        public Duration intervalDuration() {
+            return Durations.parse(interval);
+        }
+
+        public Duration gracePeriodDuration() {
+            return Durations.parse(gracePeriod);
+        }
+
+        /**
+         * Which tags of the repositories matching the glob {@code repositories} are kept: the newest
+         * {@code keepLast}, those pushed within {@code keepWithin}, those matching the regex {@code keepMatching}.
+         * A tag that no rule keeps expires.
+         */
+        public record Retention(String repositories, Integer keepLast, String keepWithin, String keepMatching) {
+        }
+    }
+
     public WharfConfig withStorageRoot(String root) {
-        return new WharfConfig(http, new Storage(root, storage.fsync(), storage.deleteEnabled()), uploads, manifests, auth, tls);
+        return new WharfConfig(http, new Storage(root, storage.fsync(), storage.deleteEnabled()), uploads, manifests, auth, tls, gc);
     }
 
     public WharfConfig withPort(int port) {
         return new WharfConfig(new Http(http.host(), port, http.eventLoops(), http.shutdownTimeout()), storage, uploads, manifests,
-                auth, tls);
+                auth, tls, gc);
     }
 
     public WharfConfig withAuth(Auth auth) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
     }
 
     public WharfConfig withTls(Tls tls) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
+    }
+
+    public WharfConfig withGc(Gc gc) {
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
     }
 }

@@ -13,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +37,7 @@ public final class UploadStore {
     private final StorageLayout layout;
     private final Durability durability;
     private final Executor io;
+    private final WriteChannels channels;
     private final Map<String, HashState> hashes = new ConcurrentHashMap<>();
     private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
@@ -45,10 +45,11 @@ public final class UploadStore {
     private record HashState(long offset, MessageDigest hasher) {
     }
 
-    public UploadStore(StorageLayout layout, Durability durability, Executor io) {
+    public UploadStore(StorageLayout layout, Durability durability, Executor io, WriteChannels channels) {
         this.layout = layout;
         this.durability = durability;
         this.io = io;
+        this.channels = channels;
     }
 
     public UploadSession create(RepositoryName repository) throws IOException {
@@ -97,7 +98,7 @@ public final class UploadStore {
             throw RegistryException.withStatus(ErrorCode.BLOB_UPLOAD_INVALID, 416, "another request is writing to this upload");
         }
         try {
-            FileChannel channel = FileChannel.open(dataPath(session.id()), StandardOpenOption.WRITE);
+            FileChannel channel = channels.openForWrite(dataPath(session.id()));
             long size = channel.size();
             if (expectedOffset >= 0 && expectedOffset != size) {
                 channel.close();

@@ -26,7 +26,7 @@ class PasswordCheckOffEventLoopTest {
         Files.writeString(htpasswd, "slow:" + BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(13, "pw".toCharArray()) + "\n");
         WharfConfig.Auth auth = AuthFixtures.auth(dir, "auth:\n  htpasswd: " + htpasswd + "\n");
         try (TestRegistry registry = TestRegistry.start(c -> new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 1, "5s"),
-                c.storage(), c.uploads(), c.manifests(), auth, c.tls()))) {
+                c.storage(), c.uploads(), c.manifests(), auth, c.tls(), c.gc()))) {
             registry.given().get("/v2/").then().statusCode(401); // warms up the HTTP client, whose first call is slow
             CompletableFuture<Integer> slowLogin = CompletableFuture.supplyAsync(() ->
                     registry.given().auth().preemptive().basic("slow", "pw").get("/v2/").statusCode());

@@ -44,7 +44,7 @@ public final class TestRegistry implements AutoCloseable {
             Path root = Files.createTempDirectory("wharf-test-");
             WharfConfig base = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
             base = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"),
-                    new WharfConfig.Storage(root.toString(), true, true), base.uploads(), base.manifests(), base.auth(), base.tls());
+                    new WharfConfig.Storage(root.toString(), true, true), base.uploads(), base.manifests(), base.auth(), base.tls(), base.gc());
             TestRegistry registry = new TestRegistry(root, tweak.apply(base));
             registry.boot();
             return registry;
