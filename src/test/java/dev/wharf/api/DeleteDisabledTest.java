@@ -17,7 +17,7 @@ class DeleteDisabledTest {
     @BeforeAll
     static void start() {
         registry = TestRegistry.start(cfg -> new WharfConfig(cfg.http(),
-                new WharfConfig.Storage(cfg.storage().root(), cfg.storage().fsync(), false), cfg.uploads(), cfg.manifests(), cfg.auth(), cfg.tls()));
+                new WharfConfig.Storage(cfg.storage().root(), cfg.storage().fsync(), false), cfg.uploads(), cfg.manifests(), cfg.auth(), cfg.tls(), cfg.gc()));
     }
 
     @AfterAll
