@@ -2,14 +2,13 @@ package dev.wharf.interop;
 
 import dev.wharf.oci.Digest;
 import dev.wharf.storage.StorageLayout;
+import dev.wharf.testing.Blobs;
 import dev.wharf.testing.TestRegistry;
 import io.restassured.response.Response;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /** What Wharf itself holds, seen without the clients: its answers over HTTP and its files on disk. */
 final class StoredContent {
@@ -46,15 +45,7 @@ final class StoredContent {
 
     /** How many blob files ({@code blobs/<alg>/<2 hex>/<hex>/data}) the storage root holds. */
     long blobFileCount() {
-        Path blobs = layout.blobsDir();
-        if (!Files.isDirectory(blobs)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(blobs)) {
-            return files.filter(p -> p.getFileName().toString().equals("data") && Files.isRegularFile(p)).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Blobs.storedCount(registry);
     }
 
     /** The bytes Wharf stored for {@code digest}. */
