@@ -103,11 +103,8 @@ public final class WharfServer {
         if (auth != null) {
             auth.mountRoutes(root);
             gates = List.of(auth.gate());
-            // There is no admin check for routes outside /v2/ yet, and anyone could otherwise trigger --untagged.
-            LOG.info("POST {} is off while authentication is on; the schedule and `wharf gc` still run", OnlineGc.PATH);
-        } else {
-            gc.mount(root);
         }
+        gc.mount(root, auth != null ? auth.adminGate() : RoutingContext::next);
         root.route("/*").subRouter(api.router(vertx, gates));
         server = vertx.createHttpServer(options).requestHandler(root);
         schedulePurge();

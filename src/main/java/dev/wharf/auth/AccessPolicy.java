@@ -68,6 +68,14 @@ final class AccessPolicy {
                 || admins.stream().anyMatch(a -> a.startsWith("group:") && inGroup(user, a.substring("group:".length()))));
     }
 
+    /**
+     * Whether {@code user} may run registry-wide administration (on-demand garbage collection): an admin, or
+     * any signed-in user while no policy or admin is configured, since then every user may do everything.
+     */
+    boolean mayAdminister(String user) {
+        return user != null && (isAdmin(user) || (rules.isEmpty() && admins.isEmpty()));
+    }
+
     private boolean inGroup(String user, String group) {
         return groups.getOrDefault(group, List.of()).contains(user);
     }

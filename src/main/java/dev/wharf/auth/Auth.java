@@ -85,6 +85,11 @@ public final class Auth {
         return gate;
     }
 
+    /** The gate of administration endpoints (on-demand garbage collection): admins only. */
+    public Handler<RoutingContext> adminGate() {
+        return gate.adminOnly();
+    }
+
     /** Adds the routes that live outside {@code /v2/} (the token endpoint, in token mode) to the server's root router. */
     public void mountRoutes(Router root) {
         if (tokenEndpoint == null) {

@@ -43,17 +43,38 @@ public final class AuthGate implements Handler<RoutingContext>, AccessCheck {
 
     @Override
     public void handle(RoutingContext ctx) {
+        identify(ctx, caller -> authorize(ctx, caller));
+    }
+
+    /** A gate for administration endpoints outside {@code /v2/}: admins only. */
+    Handler<RoutingContext> adminOnly() {
+        return ctx -> identify(ctx, caller -> {
+            if (caller.user() == null) {
+                challenge(ctx, null, "authentication required");
+            } else if (!policy.mayAdminister(caller.user())) {
+                ctx.fail(RegistryException.of(ErrorCode.DENIED, "administration needs the admin role"));
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    /** Finds out who the caller is (Basic credentials, a Bearer token, or nobody) and hands them on. */
+    private void identify(RoutingContext ctx, java.util.function.Consumer<Caller> next) {
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
-            authorize(ctx, Caller.ANONYMOUS);
+            next.accept(Caller.ANONYMOUS);
             return;
         }
         if (tokens != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Caller caller;
             try {
-                authorize(ctx, tokens.verify(header.substring(7).trim()));
+                caller = tokens.verify(header.substring(7).trim());
             } catch (TokenVerifier.InvalidToken e) {
                 challenge(ctx, "invalid_token", e.getMessage());
+                return;
             }
+            next.accept(caller);
             return;
         }
         BasicCredentials credentials = BasicCredentials.fromHeader(header);
@@ -63,7 +84,7 @@ public final class AuthGate implements Handler<RoutingContext>, AccessCheck {
         }
         authenticator.login(clientOf(ctx), credentials).onComplete(login -> {
             if (login.succeeded()) {
-                authorize(ctx, new Caller(login.result(), null));
+                next.accept(new Caller(login.result(), null));
             } else if (login.cause() instanceof RegistryException re && re.code() == ErrorCode.UNAUTHORIZED) {
                 challenge(ctx, null, re.getMessage());
             } else {
@@ -134,6 +155,9 @@ public final class AuthGate implements Handler<RoutingContext>, AccessCheck {
     private static List<Scope> scopesNeeded(RoutingContext ctx) {
         ApiRoute route = RegistryApi.route(ctx);
         List<Scope> scopes = new ArrayList<>();
+        if (route == null) {
+            return scopes;
+        }
         if (route.kind() == ApiRoute.Kind.CATALOG) {
             scopes.add(Scope.CATALOG);
         }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.ErrorResponses;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.storage.Progress;
+import dev.wharf.error.ErrorCode;
+import dev.wharf.error.RegistryException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -45,9 +48,11 @@ public final class OnlineGc {
         GcOptions.from(config, false, false);
     }
 
-    /** Adds the on-demand endpoint to the server's router. */
-    public void mount(Router router) {
-        router.post(PATH).handler(this::onDemand);
+    /** Adds the on-demand endpoint to the server's router, behind {@code gate} (admins only, with auth on). */
+    public void mount(Router router, Handler<RoutingContext> gate) {
+        router.post(PATH).handler(gate).handler(this::onDemand).failureHandler(ctx -> ErrorResponses.send(ctx,
+                ctx.failure() != null ? ctx.failure()
+                        : RegistryException.withStatus(ErrorCode.UNKNOWN, ctx.statusCode(), "request failed")));
     }
 
     /** Starts the schedule, unless the interval is zero. */

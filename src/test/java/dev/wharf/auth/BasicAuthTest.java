@@ -72,6 +72,17 @@ class BasicAuthTest {
         registry.close();
     }
 
+    @Test
+    void onDemandGarbageCollectionIsForAdminsOnly() {
+        registry.given().post("/_wharf/gc?dryRun=true").then().statusCode(401)
+                .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Basic"))
+                .body("errors[0].code", equalTo("UNAUTHORIZED"));
+        as(registry, "alice").post("/_wharf/gc?dryRun=true").then().statusCode(403)
+                .body("errors[0].code", equalTo("DENIED"));
+        as(registry, "root").post("/_wharf/gc?dryRun=true").then().statusCode(200)
+                .body("dryRun", equalTo(true));
+    }
+
     static RequestSpecification as(TestRegistry registry, String user) {
         return registry.given().auth().preemptive().basic(user, PASSWORDS.get(user));
     }

@@ -36,17 +36,6 @@ class OnlineGcTest {
     }
 
     @Test
-    void theGcEndpointIsNotServedWhileAuthenticationIsOn() throws IOException {
-        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), "");
-        Path yaml = Files.writeString(dir.resolve("wharf.yaml"), "auth:\n  htpasswd: " + htpasswd + "\n");
-        WharfConfig.Auth auth = ConfigLoader.load(yaml, Map.of()).auth();
-        try (TestRegistry registry = TestRegistry.start(c -> c.withAuth(auth))) {
-            registry.given().post("/_wharf/gc").then().statusCode(404);
-            registry.given().get("/v2/").then().statusCode(401);
-        }
-    }
-
-    @Test
     void theGcEndpointAnswersOnlyPost() {
         try (TestRegistry registry = TestRegistry.start()) {
             registry.given().get("/_wharf/gc").then().statusCode(404);
