@@ -54,13 +54,19 @@ public final class UploadStore {
 
     public UploadSession create(RepositoryName repository) throws IOException {
         String id = UUID.randomUUID().toString();
-        Path dir = layout.uploadDir(id);
-        Files.createDirectories(dir);
-        Instant now = Instant.now();
-        ObjectNode info = JSON.createObjectNode().put("repository", repository.value()).put("startedAt", now.toString());
-        durability.writeAtomicallyUnsynced(dir.resolve("info.json"), JSON.writeValueAsBytes(info));
-        Files.createFile(dir.resolve("data"));
-        return new UploadSession(id, repository, now);
+        // Marked as being written while its files appear, so the purge cannot take a half-made session.
+        writing.add(id);
+        try {
+            Path dir = layout.uploadDir(id);
+            Files.createDirectories(dir);
+            Instant now = Instant.now();
+            ObjectNode info = JSON.createObjectNode().put("repository", repository.value()).put("startedAt", now.toString());
+            durability.writeAtomicallyUnsynced(dir.resolve("info.json"), JSON.writeValueAsBytes(info));
+            Files.createFile(dir.resolve("data"));
+            return new UploadSession(id, repository, now);
+        } finally {
+            writing.remove(id);
+        }
     }
 
     /** The session {@code id} of {@code repository}, or {@code BLOB_UPLOAD_UNKNOWN}. */
