@@ -19,7 +19,7 @@ public final class Main {
             throw e;
         });
         int code = cli.execute(args);
-        if (code != 0 || !WharfCommand.keepsRunning(args)) {
+        if (code != 0 || !WharfCommand.startedServer(cli)) {
             System.exit(code);
         }
     }

@@ -2,13 +2,23 @@ package dev.wharf;
 
 import dev.wharf.api.AccessCheck;
 import dev.wharf.api.RegistryApi;
+import dev.wharf.auth.Auth;
 import dev.wharf.config.WharfConfig;
+import dev.wharf.gc.GarbageCollector;
+import dev.wharf.gc.OnlineGc;
 import dev.wharf.storage.Storage;
+import dev.wharf.storage.StorageLayout;
+import dev.wharf.storage.StorageLock;
+import dev.wharf.storage.WriteChannels;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,20 +32,57 @@ public final class WharfServer {
 
     private final WharfConfig config;
     private final Vertx vertx;
+    private final StorageLock lock;
     private final Storage storage;
+    private final Auth auth;
+    private final OnlineGc gc;
     private HttpServer server;
     private long purgeTimer = -1;
 
     public WharfServer(WharfConfig config) throws IOException {
+        this(config, WriteChannels.DIRECT);
+    }
+
+    /**
+     * A server whose storage opens upload files through {@code channels} (a test seam for I/O faults).
+     * Throws {@link dev.wharf.storage.StorageLockedException} when another process owns the storage root.
+     */
+    public WharfServer(WharfConfig config, WriteChannels channels) throws IOException {
         this.config = config;
-        this.storage = new Storage(config.storage());
+        OnlineGc.checkSettings(config.gc());
+        this.lock = StorageLock.acquire(new StorageLayout(config.storage().rootPath()), "serve");
+        try {
+            this.storage = new Storage(config.storage(), channels);
+            storage.removeTemporaryFiles();
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(config.http().eventLoopCount())
                 .setWorkerPoolSize(Math.max(20, 4 * Runtime.getRuntime().availableProcessors())));
+        this.auth = config.auth().enabled() ? createAuth() : null;
+        this.gc = new OnlineGc(vertx, new GarbageCollector(storage), config.gc());
+    }
+
+    /** Reads the htpasswd file and keys now, so that a mistake there stops the start with a clear message. */
+    private Auth createAuth() {
+        try {
+            return Auth.create(vertx, config.auth(), storage.layout().root());
+        } catch (IOException | RuntimeException e) {
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception closing) {
+                LOG.warn("stopping Vert.x failed: {}", closing.toString());
+            }
+            storage.close();
+            releaseLock();
+            throw new IllegalArgumentException("cannot set up authentication: " + e.getMessage(), e);
+        }
     }
 
     public Future<WharfServer> start() {
-        RegistryApi api = new RegistryApi(vertx, storage, config, AccessCheck.ALLOW_ALL);
+        RegistryApi api = new RegistryApi(vertx, storage, config, auth != null ? auth.access() : AccessCheck.ALLOW_ALL);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())
                 .setPort(config.http().port())
@@ -43,11 +90,28 @@ public final class WharfServer {
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true)
                 .setMaxInitialLineLength(16 * 1024);
-        server = vertx.createHttpServer(options).requestHandler(api.router(vertx, List.of()));
+        WharfConfig.Tls tls = config.tls();
+        if (tls.enabled()) {
+            // ALPN offers HTTP/2 first and HTTP/1.1 as the fallback (Vert.x's default protocol list).
+            options.setSsl(true).setUseAlpn(true)
+                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert()).setKeyPath(tls.key()));
+        }
+        // The root router holds what lives outside /v2/ (the token endpoint, the admin endpoint); everything else
+        // is the registry API.
+        Router root = Router.router(vertx);
+        List<Handler<RoutingContext>> gates = List.of();
+        if (auth != null) {
+            auth.mountRoutes(root);
+            gates = List.of(auth.gate());
+        }
+        gc.mount(root, auth != null ? auth.adminGate() : RoutingContext::next);
+        root.route("/*").subRouter(api.router(vertx, gates));
+        server = vertx.createHttpServer(options).requestHandler(root);
         schedulePurge();
+        gc.schedule();
         return server.listen().map(s -> {
-            LOG.info("Wharf {} listening on http://{}:{} with storage at {}",
-                    Version.current(), config.http().host(), s.actualPort(), storage.layout().root());
+            LOG.info("Wharf {} listening on {}://{}:{} with storage at {}", Version.current(), tls.enabled() ? "https" : "http",
+                    config.http().host(), s.actualPort(), storage.layout().root());
             return this;
         });
     }
@@ -80,6 +144,7 @@ public final class WharfServer {
         if (purgeTimer >= 0) {
             vertx.cancelTimer(purgeTimer);
         }
+        gc.stop();
         long timeout = config.http().shutdownTimeoutDuration().toMillis();
         try {
             if (server != null) {
@@ -94,5 +159,14 @@ public final class WharfServer {
             LOG.warn("stopping Vert.x failed: {}", e.toString());
         }
         storage.close();
+        releaseLock();
+    }
+
+    private void releaseLock() {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("releasing the storage lock failed: {}", e.toString());
+        }
     }
 }

@@ -47,13 +47,20 @@ final class BlobHandler {
             }
             return size.getAsLong();
         }, false).onSuccess(size -> {
+            ByteRange range;
+            try {
+                range = rangeHeader == null ? null : rangeHeader.resolve(size);
+            } catch (RegistryException unsatisfiable) {
+                // thrown from a callback, it would reach no failure handler and leave the client hanging
+                ErrorResponses.send(ctx, unsatisfiable);
+                return;
+            }
             HttpServerResponse response = ctx.response()
                     .putHeader("Docker-Content-Digest", digest.toString())
                     .putHeader("ETag", "\"" + digest + "\"")
                     .putHeader("Accept-Ranges", "bytes")
                     .putHeader("Cache-Control", "max-age=31536000")
                     .putHeader("Content-Type", "application/octet-stream");
-            ByteRange range = rangeHeader == null ? null : rangeHeader.resolve(size);
             long offset = 0;
             long length = size;
             if (range != null) {

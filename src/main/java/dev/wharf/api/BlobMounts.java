@@ -28,7 +28,8 @@ final class BlobMounts {
      * {@code from} is null, from any repository that holds it). False means: fall back to a normal upload.
      */
     boolean tryMount(RoutingContext ctx, RepositoryName target, Digest digest, RepositoryName from) throws IOException {
-        if (!storage.blobs().exists(digest)) {
+        // touched, not just checked: a mounted blob must survive garbage collection until its manifest arrives
+        if (!storage.blobs().touchIfPresent(digest)) {
             return false;
         }
         if (storage.repositories().holdsBlob(target, digest)) {

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
 
@@ -38,6 +39,12 @@ final class BodyStream {
                 done.tryComplete(result);
             }
         })));
+        if (request.response().closed()) {
+            // The client left while the request waited for a worker thread: its exception went out before
+            // there was a handler to hear it, and no end will come. Give the upload back now.
+            appender.abort().whenComplete((v, e) -> context.runOnContext(x -> done.tryFail(new HttpClosedException("Connection was closed"))));
+            return done.future();
+        }
         request.resume();
         return done.future();
     }

@@ -23,7 +23,7 @@ final class CatalogHandler {
 
     void handle(RoutingContext ctx) {
         Http.requireRead(ctx);
-        Page page = Page.of(ctx);
+        Page page = Page.of(ctx, Page.CATALOG);
         Work.run(vertx, storage.repositories().isScanned(), () -> visible(ctx, page)).onSuccess(names -> {
             List<String> shown = page.finish(ctx, "/v2/_catalog", names);
             Json.send(ctx, "application/json", Map.of("repositories", shown));

@@ -24,11 +24,12 @@ public final class ErrorResponses {
     }
 
     public static void send(RoutingContext ctx, Throwable failure) {
-        RegistryException error = toRegistryException(unwrap(failure), ctx);
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
+            // nobody is listening any more (a client that hung up mid-body): nothing to say, nothing to log
             return;
         }
+        RegistryException error = toRegistryException(unwrap(failure), ctx);
         if (response.headWritten()) {
             // Part of a body is out already; the only honest signal left is to cut the connection.
             ctx.request().connection().close();

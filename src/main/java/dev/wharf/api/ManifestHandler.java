@@ -131,15 +131,21 @@ final class ManifestHandler {
         return new Stored(digest, manifest.subject() == null ? null : manifest.subject().digest());
     }
 
+    /**
+     * Checks that every blob and child manifest is there. Each is touched (under the blob store's digest
+     * lock) before it is checked, so that garbage collection running now either spares it for its grace
+     * period or has already removed it, in which case the push fails here instead of storing a manifest
+     * that points at nothing.
+     */
     private void checkReferencesPresent(RepositoryName name, Manifest manifest) throws IOException {
         for (Digest blob : manifest.requiredBlobs()) {
-            if (!storage.repositories().holdsBlob(name, blob) || !storage.blobs().exists(blob)) {
+            if (!storage.repositories().holdsBlob(name, blob) || !storage.blobs().touchIfPresent(blob)) {
                 throw RegistryException.withDetail(ErrorCode.MANIFEST_BLOB_UNKNOWN,
                         "blob " + blob + " is not in repository " + name, Map.of("digest", blob.toString()));
             }
         }
         for (Descriptor child : manifest.manifests()) {
-            if (!storage.manifests().holds(name, child.digest())) {
+            if (!storage.blobs().touchIfPresent(child.digest()) || !storage.manifests().holds(name, child.digest())) {
                 throw RegistryException.withDetail(ErrorCode.MANIFEST_BLOB_UNKNOWN,
                         "manifest " + child.digest() + " of the index is not in repository " + name,
                         Map.of("digest", child.digest().toString()));

@@ -13,12 +13,20 @@ import java.util.List;
  * points at the next page when there is one.
  */
 record Page(int size, String last) {
-    static final int DEFAULT_SIZE = 1000;
-    static final int MAX_SIZE = 10_000;
+    /**
+     * Tags come whole unless {@code n} asks for pages, as clients that do not follow {@code Link} expect
+     * (Distribution does the same); the bound only keeps one answer's size finite.
+     */
+    static final Limits TAGS = new Limits(1_000_000, 1_000_000);
+    /** The catalog comes in pages of 1000 repositories unless {@code n} says otherwise. */
+    static final Limits CATALOG = new Limits(1000, 10_000);
 
-    static Page of(RoutingContext ctx) {
+    record Limits(int defaultSize, int maxSize) {
+    }
+
+    static Page of(RoutingContext ctx, Limits limits) {
         String n = ctx.request().getParam("n");
-        int size = DEFAULT_SIZE;
+        int size = limits.defaultSize();
         if (n != null && !n.isEmpty()) {
             try {
                 size = Integer.parseInt(n);
@@ -26,11 +34,11 @@ record Page(int size, String last) {
                 size = -1;
             }
             if (size < 0) {
-                throw RegistryException.withStatus(ErrorCode.PAGINATION_NUMBER_INVALID, 400, "n must be a number from 0 to " + MAX_SIZE);
+                throw RegistryException.withStatus(ErrorCode.PAGINATION_NUMBER_INVALID, 400, "n must be a number from 0 to " + limits.maxSize());
             }
         }
         String last = ctx.request().getParam("last");
-        return new Page(Math.min(size, MAX_SIZE), last == null || last.isEmpty() ? null : last);
+        return new Page(Math.min(size, limits.maxSize()), last == null || last.isEmpty() ? null : last);
     }
 
     /** Asks for one more entry than the page holds, to learn whether a next page exists. */

@@ -23,7 +23,7 @@ final class TagListHandler {
 
     void handle(RoutingContext ctx, ApiRoute route) {
         Http.requireRead(ctx);
-        Page page = Page.of(ctx);
+        Page page = Page.of(ctx, Page.TAGS);
         Callable<List<String>> read = () -> {
             if (!storage.repositories().exists(route.name())) {
                 throw RegistryException.of(ErrorCode.NAME_UNKNOWN, "repository name not known to registry");

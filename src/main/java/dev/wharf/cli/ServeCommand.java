@@ -2,6 +2,7 @@ package dev.wharf.cli;
 
 import dev.wharf.WharfServer;
 import dev.wharf.config.WharfConfig;
+import dev.wharf.storage.StorageLockedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WharfConfig config = configOption.load();
-        WharfServer server = new WharfServer(config);
+        WharfServer server;
+        try {
+            server = new WharfServer(config);
+        } catch (StorageLockedException e) {
+            System.err.println("wharf serve: " + e.getMessage());
+            return 2;
+        }
         try {
             server.start().await(60, TimeUnit.SECONDS);
         } catch (Exception e) {

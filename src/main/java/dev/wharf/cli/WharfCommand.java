@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 /** The top command: with no subcommand it serves, as {@code serve} would. */
 @Command(name = "wharf", mixinStandardHelpOptions = true, versionProvider = WharfCommand.VersionProvider.class,
         description = "A private OCI / Docker container registry.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, GcCommand.class, VerifyCommand.class, DuCommand.class})
 public final class WharfCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigOption configOption;
@@ -21,17 +21,21 @@ public final class WharfCommand implements Callable<Integer> {
         return serve.call();
     }
 
-    /** Whether these arguments start the server, which keeps the JVM alive after main returns. */
-    public static boolean keepsRunning(String[] args) {
-        for (String a : args) {
-            if (!a.startsWith("-")) {
-                return a.equals("serve");
-            }
-            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
-                return false;
-            }
+    /**
+     * Whether the command line that just ran started the server, which keeps the JVM alive after main
+     * returns; every other command (gc, verify, du, help) is done and the JVM may exit.
+     */
+    public static boolean startedServer(CommandLine commandLine) {
+        CommandLine.ParseResult parsed = commandLine.getParseResult();
+        if (parsed == null || parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
+            return false;
         }
-        return true;
+        if (!parsed.hasSubcommand()) {
+            return true;
+        }
+        CommandLine.ParseResult sub = parsed.subcommand();
+        return sub.commandSpec().userObject() instanceof ServeCommand && !sub.isUsageHelpRequested()
+                && !sub.isVersionHelpRequested();
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds the configuration in three layers: the defaults shipped inside the jar (a copy of
@@ -35,7 +37,9 @@ public final class ConfigLoader {
         if (chosen != null) {
             merge(tree, readFile(chosen));
         }
-        applyEnvironment(tree, "WHARF", env);
+        Set<String> settings = new TreeSet<>();
+        applyEnvironment(tree, "WHARF", env, settings);
+        rejectUnknownSettings(tree, env, settings);
         try {
             return YAML.treeToValue(tree, WharfConfig.class);
         } catch (IOException e) {
@@ -94,15 +98,35 @@ public final class ConfigLoader {
         }
     }
 
-    private static void applyEnvironment(ObjectNode node, String prefix, Map<String, String> env) {
+    /** Applies the environment to every leaf under {@code node}, adding each leaf's variable name to {@code settings}. */
+    private static void applyEnvironment(ObjectNode node, String prefix, Map<String, String> env, Set<String> settings) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = prefix + "_" + upperSnake(e.getKey());
             if (e.getValue() instanceof ObjectNode child) {
-                applyEnvironment(child, name, env);
-            } else if (env.containsKey(name)) {
+                applyEnvironment(child, name, env, settings);
+                continue;
+            }
+            settings.add(name);
+            if (env.containsKey(name)) {
                 // Jackson coerces the text to the record component's type (int, boolean, ...).
                 e.setValue(TextNode.valueOf(env.get(name)));
+            }
+        }
+    }
+
+    /**
+     * A variable named after a section ({@code WHARF_HTTP_...}) that is no setting of it is a typo, refused like an
+     * unknown key in the file. Other {@code WHARF_} variables may belong to scripts around Wharf and are left alone.
+     */
+    private static void rejectUnknownSettings(ObjectNode tree, Map<String, String> env, Set<String> settings) {
+        for (Iterator<String> sections = tree.fieldNames(); sections.hasNext(); ) {
+            String section = "WHARF_" + upperSnake(sections.next()) + "_";
+            for (String name : env.keySet()) {
+                if (name.startsWith(section) && !settings.contains(name)) {
+                    throw new IllegalArgumentException("unknown setting in the environment: " + name + "; the settings of "
+                            + "that section are " + settings.stream().filter(s -> s.startsWith(section)).toList());
+                }
             }
         }
     }

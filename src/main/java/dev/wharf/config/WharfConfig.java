@@ -4,15 +4,22 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The whole configuration, as read from {@code config/wharf.yaml} and the environment by {@link ConfigLoader}.
  * One record per section of the file; see docs/configuration.md for what each setting means.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests) {
+public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc) {
 
     public record Http(String host, int port, int eventLoops, String shutdownTimeout) {
+        public Http {
+            // a bad duration is refused while the configuration loads, not when shutdown first reads it
+            Durations.parse(shutdownTimeout);
+        }
+
         public Duration shutdownTimeoutDuration() {
             return Durations.parse(shutdownTimeout);
         }
@@ -29,6 +36,11 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     public record Uploads(String expiry, String purgeInterval) {
+        public Uploads {
+            Durations.parse(expiry);
+            Durations.parse(purgeInterval);
+        }
+
         public Duration expiryDuration() {
             return Durations.parse(expiry);
         }
@@ -41,11 +53,168 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     public record Manifests(int maxBytes) {
     }
 
+    /**
+     * Who may do what; see docs/security.md. Authentication is on as soon as there is a user source: an
+     * htpasswd file, inline users, or an external token issuer.
+     *
+     * @param htpasswd    htpasswd file with bcrypt entries ({@code htpasswd -B}); empty for none
+     * @param mode        {@code basic} (Basic challenges) or {@code token} (the built-in token service)
+     * @param realm       realm named in Basic challenges
+     * @param users       inline users: name to bcrypt hash, beside (and overriding) the htpasswd file
+     * @param groups      group name to its members
+     * @param admins      users and groups (as {@code group:<name>}) that may do everything everywhere
+     * @param policies    grants to users and groups; none at all means every user may do everything
+     * @param anonymous   grants to callers without credentials
+     * @param clockSkew   tolerance when checking a token's exp, nbf and iat
+     */
+    public record Auth(String htpasswd, String mode, String realm, Map<String, String> users,
+                       Map<String, List<String>> groups, List<String> admins, List<Policy> policies,
+                       List<Grant> anonymous, Token token, External external, String clockSkew,
+                       FailedLogins failedLogins) {
+        public Auth {
+            htpasswd = htpasswd == null ? "" : htpasswd;
+            users = users == null ? Map.of() : Map.copyOf(users);
+            groups = groups == null ? Map.of() : Map.copyOf(groups);
+            admins = admins == null ? List.of() : List.copyOf(admins);
+            policies = policies == null ? List.of() : List.copyOf(policies);
+            anonymous = anonymous == null ? List.of() : List.copyOf(anonymous);
+        }
+
+        public boolean enabled() {
+            return !htpasswd.isBlank() || !users.isEmpty() || external.enabled();
+        }
+
+        /** Bearer challenges (built-in or external token service) rather than Basic ones. */
+        public boolean tokenMode() {
+            if (external.enabled()) {
+                return true;
+            }
+            return switch (mode) {
+                case "token" -> true;
+                case "basic" -> false;
+                default -> throw new IllegalArgumentException("auth.mode must be basic or token, not " + mode);
+            };
+        }
+
+        public Duration clockSkewDuration() {
+            return Durations.parse(clockSkew);
+        }
+    }
+
+    /** Actions on the repositories matching any of the glob patterns, for the listed users and groups. */
+    public record Policy(List<String> users, List<String> groups, List<String> repositories, List<String> actions) {
+        public Policy {
+            users = users == null ? List.of() : List.copyOf(users);
+            groups = groups == null ? List.of() : List.copyOf(groups);
+            repositories = repositories == null ? List.of() : List.copyOf(repositories);
+            actions = actions == null ? List.of() : List.copyOf(actions);
+        }
+    }
+
+    /** Actions on the repositories matching any of the glob patterns, for callers without credentials. */
+    public record Grant(List<String> repositories, List<String> actions) {
+        public Grant {
+            repositories = repositories == null ? List.of() : List.copyOf(repositories);
+            actions = actions == null ? List.of() : List.copyOf(actions);
+        }
+    }
+
+    /**
+     * The built-in token service.
+     *
+     * @param service name clients ask tokens for, and the audience of the tokens
+     * @param issuer  the tokens' {@code iss}
+     * @param key     PEM (PKCS#8) EC P-256 or RSA private key; empty: generated once and kept under the storage root
+     * @param expiry  lifetime of a token
+     * @param realm   URL of the token endpoint given in challenges; empty: this server's own {@code /token}
+     */
+    public record Token(String service, String issuer, String key, String expiry, String realm) {
+        public Duration expiryDuration() {
+            return Durations.parse(expiry);
+        }
+    }
+
+    /**
+     * An outside token server whose tokens Wharf accepts instead of issuing its own.
+     *
+     * @param issuer    the {@code iss} its tokens carry; empty: no external server
+     * @param publicKey PEM public key or certificate it signs with
+     * @param jwks      JWKS file with its keys (instead of, or beside, publicKey)
+     * @param realm     its token endpoint URL, given in challenges
+     * @param service   the audience its tokens carry for this registry
+     */
+    public record External(String issuer, String publicKey, String jwks, String realm, String service) {
+        public boolean enabled() {
+            return !issuer.isBlank();
+        }
+    }
+
+    /** After {@code limit} failed logins from one client address within {@code window}, its logins are refused until the window passes. */
+    public record FailedLogins(int limit, String window) {
+        public Duration windowDuration() {
+            return Durations.parse(window);
+        }
+    }
+
+    /** PEM certificate (chain) and private key; both empty means plain HTTP. */
+    public record Tls(String cert, String key) {
+        public Tls {
+            cert = cert == null ? "" : cert;
+            key = key == null ? "" : key;
+            if (cert.isBlank() != key.isBlank()) {
+                throw new IllegalArgumentException("tls.cert and tls.key must be set together (or both left empty for plain HTTP)");
+            }
+        }
+
+        public boolean enabled() {
+            return !cert.isBlank() || !key.isBlank();
+        }
+    }
+
+    /**
+     * Garbage collection: how often the server runs it, how young content is always spared, and which tags
+     * expire. An {@code interval} of {@code 0s} turns the schedule off.
+     */
+    public record Gc(String interval, String gracePeriod, boolean untagged, List<Retention> retention) {
+        public Gc {
+            retention = retention == null ? List.of() : List.copyOf(retention);
+        }
+
+        public Duration intervalDuration() {
+            return Durations.parse(interval);
+        }
+
+        public Duration gracePeriodDuration() {
+            return Durations.parse(gracePeriod);
+        }
+
+        /**
+         * Which tags of the repositories matching the glob {@code repositories} are kept: the newest
+         * {@code keepLast}, those pushed within {@code keepWithin}, those matching the regex {@code keepMatching}.
+         * A tag that no rule keeps expires.
+         */
+        public record Retention(String repositories, Integer keepLast, String keepWithin, String keepMatching) {
+        }
+    }
+
     public WharfConfig withStorageRoot(String root) {
-        return new WharfConfig(http, new Storage(root, storage.fsync(), storage.deleteEnabled()), uploads, manifests);
+        return new WharfConfig(http, new Storage(root, storage.fsync(), storage.deleteEnabled()), uploads, manifests, auth, tls, gc);
     }
 
     public WharfConfig withPort(int port) {
-        return new WharfConfig(new Http(http.host(), port, http.eventLoops(), http.shutdownTimeout()), storage, uploads, manifests);
+        return new WharfConfig(new Http(http.host(), port, http.eventLoops(), http.shutdownTimeout()), storage, uploads, manifests,
+                auth, tls, gc);
+    }
+
+    public WharfConfig withAuth(Auth auth) {
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
+    }
+
+    public WharfConfig withTls(Tls tls) {
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
+    }
+
+    public WharfConfig withGc(Gc gc) {
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
     }
 }

@@ -25,6 +25,7 @@ import java.nio.file.Path;
  *   tmp/                                   temp files of atomic metadata writes
  *   quarantine/                            blobs that failed an integrity check; never served
  *   wharf.lock                             held by the process that owns the root
+ *   auth/token-signing-key.pem             the token service's generated key (dev.wharf.auth), mode 0600
  * </pre>
  *
  * Repository name components never start with {@code _}, so {@code _layers} and friends cannot collide

@@ -13,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +37,7 @@ public final class UploadStore {
     private final StorageLayout layout;
     private final Durability durability;
     private final Executor io;
+    private final WriteChannels channels;
     private final Map<String, HashState> hashes = new ConcurrentHashMap<>();
     private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
@@ -45,21 +45,28 @@ public final class UploadStore {
     private record HashState(long offset, MessageDigest hasher) {
     }
 
-    public UploadStore(StorageLayout layout, Durability durability, Executor io) {
+    public UploadStore(StorageLayout layout, Durability durability, Executor io, WriteChannels channels) {
         this.layout = layout;
         this.durability = durability;
         this.io = io;
+        this.channels = channels;
     }
 
     public UploadSession create(RepositoryName repository) throws IOException {
         String id = UUID.randomUUID().toString();
-        Path dir = layout.uploadDir(id);
-        Files.createDirectories(dir);
-        Instant now = Instant.now();
-        ObjectNode info = JSON.createObjectNode().put("repository", repository.value()).put("startedAt", now.toString());
-        durability.writeAtomicallyUnsynced(dir.resolve("info.json"), JSON.writeValueAsBytes(info));
-        Files.createFile(dir.resolve("data"));
-        return new UploadSession(id, repository, now);
+        // Marked as being written while its files appear, so the purge cannot take a half-made session.
+        writing.add(id);
+        try {
+            Path dir = layout.uploadDir(id);
+            Files.createDirectories(dir);
+            Instant now = Instant.now();
+            ObjectNode info = JSON.createObjectNode().put("repository", repository.value()).put("startedAt", now.toString());
+            durability.writeAtomicallyUnsynced(dir.resolve("info.json"), JSON.writeValueAsBytes(info));
+            Files.createFile(dir.resolve("data"));
+            return new UploadSession(id, repository, now);
+        } finally {
+            writing.remove(id);
+        }
     }
 
     /** The session {@code id} of {@code repository}, or {@code BLOB_UPLOAD_UNKNOWN}. */
@@ -97,7 +104,7 @@ public final class UploadStore {
             throw RegistryException.withStatus(ErrorCode.BLOB_UPLOAD_INVALID, 416, "another request is writing to this upload");
         }
         try {
-            FileChannel channel = FileChannel.open(dataPath(session.id()), StandardOpenOption.WRITE);
+            FileChannel channel = channels.openForWrite(dataPath(session.id()));
             long size = channel.size();
             if (expectedOffset >= 0 && expectedOffset != size) {
                 channel.close();

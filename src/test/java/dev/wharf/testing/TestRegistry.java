@@ -4,6 +4,8 @@ import dev.wharf.WharfServer;
 import dev.wharf.config.ConfigLoader;
 import dev.wharf.config.WharfConfig;
 import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.specification.RequestSpecification;
 
 import java.io.IOException;
@@ -19,6 +21,10 @@ import java.util.stream.Stream;
  * removed by {@link #close()}.
  */
 public final class TestRegistry implements AutoCloseable {
+    /** A request the server never answers fails the test after this long instead of hanging the build. */
+    private static final RestAssuredConfig CLIENT = RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+            .setParam("http.connection.timeout", 10_000).setParam("http.socket.timeout", 30_000));
+
     private final Path root;
     private final WharfConfig config;
     private WharfServer server;
@@ -38,7 +44,7 @@ public final class TestRegistry implements AutoCloseable {
             Path root = Files.createTempDirectory("wharf-test-");
             WharfConfig base = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
             base = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"),
-                    new WharfConfig.Storage(root.toString(), true, true), base.uploads(), base.manifests());
+                    new WharfConfig.Storage(root.toString(), true, true), base.uploads(), base.manifests(), base.auth(), base.tls(), base.gc());
             TestRegistry registry = new TestRegistry(root, tweak.apply(base));
             registry.boot();
             return registry;
@@ -70,7 +76,12 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return scheme() + "://127.0.0.1:" + port();
+    }
+
+    /** https when the registry was started with a TLS certificate, else http. */
+    public String scheme() {
+        return config.tls().enabled() ? "https" : "http";
     }
 
     public Path root() {
@@ -83,7 +94,10 @@ public final class TestRegistry implements AutoCloseable {
 
     /** A rest-assured request aimed at this registry. */
     public RequestSpecification given() {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(port()).urlEncodingEnabled(false);
+        RequestSpecification spec = RestAssured.given().baseUri(scheme() + "://127.0.0.1").port(port()).urlEncodingEnabled(false)
+                .config(CLIENT);
+        // Tests make their own self-signed certificates; trusting them is what the test is about, not the CA chain.
+        return config.tls().enabled() ? spec.relaxedHTTPSValidation() : spec;
     }
 
     @Override

@@ -1,0 +1,101 @@
+package dev.wharf.integrity;
+
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.RepositoryName;
+import dev.wharf.storage.Progress;
+import dev.wharf.storage.Storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Adds up the store: logical bytes per repository (the blobs it links plus its manifests), physical bytes
+ * (every stored blob once), the ratio, and the largest repositories. Reads only, so it may run beside a
+ * server. Blocking.
+ */
+public final class DiskUsage {
+    private final Storage storage;
+
+    public DiskUsage(Storage storage) {
+        this.storage = storage;
+    }
+
+    public UsageReport run(int top, Progress progress) throws IOException {
+        List<Digest> stored = storage.blobs().list();
+        progress.begin("sizes", "blobs", stored.size(), 0);
+        Map<Digest, Long> sizes = new HashMap<>();
+        long physical = 0;
+        for (Digest d : stored) {
+            OptionalLong size = storage.blobs().size(d);
+            if (size.isPresent()) {
+                sizes.put(d, size.getAsLong());
+                physical += size.getAsLong();
+            }
+            progress.advance(1, size.orElse(0));
+        }
+        progress.end();
+
+        List<String> names = List.copyOf(storage.repositories().names());
+        progress.begin("usage", "repositories", names.size(), 0);
+        List<UsageReport.RepositoryUsage> repositories = new ArrayList<>();
+        long logical = 0;
+        for (String name : names) {
+            UsageReport.RepositoryUsage usage = repository(RepositoryName.parse(name), sizes);
+            repositories.add(usage);
+            logical += usage.bytes();
+            progress.advance(1, 0);
+        }
+        progress.end();
+        repositories.sort(Comparator.comparingLong(UsageReport.RepositoryUsage::bytes).reversed()
+                .thenComparing(UsageReport.RepositoryUsage::name));
+        double ratio = physical == 0 ? 1.0 : (double) logical / physical;
+        return new UsageReport(logical, physical, Math.round(ratio * 100) / 100.0, sizes.size(), names.size(),
+                uploadBytes(), List.copyOf(repositories.subList(0, Math.min(top, repositories.size()))));
+    }
+
+    private UsageReport.RepositoryUsage repository(RepositoryName name, Map<Digest, Long> sizes) throws IOException {
+        Set<Digest> blobs = new HashSet<>(storage.repositories().linkedBlobs(name));
+        Set<Digest> manifests = storage.manifests().revisions(name).keySet();
+        Set<Digest> all = new HashSet<>(blobs);
+        all.addAll(manifests);
+        long bytes = 0;
+        for (Digest d : all) {
+            bytes += sizes.getOrDefault(d, 0L);
+        }
+        return new UsageReport.RepositoryUsage(name.value(), bytes, blobs.size(), manifests.size());
+    }
+
+    private long uploadBytes() throws IOException {
+        Path dir = storage.layout().uploadsDir();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        long total = 0;
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    try {
+                        total += Files.size(f);
+                    } catch (NoSuchFileException finishedMeanwhile) {
+                        // a running server completed or purged the upload
+                    }
+                }
+            }
+        } catch (UncheckedIOException finishedMeanwhile) {
+            // a folder went while it was walked; the total is a snapshot anyway
+        }
+        return total;
+    }
+}

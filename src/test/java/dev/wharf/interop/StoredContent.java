@@ -1,0 +1,59 @@
+package dev.wharf.interop;
+
+import dev.wharf.oci.Digest;
+import dev.wharf.storage.StorageLayout;
+import dev.wharf.testing.Blobs;
+import dev.wharf.testing.TestRegistry;
+import io.restassured.response.Response;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/** What Wharf itself holds, seen without the clients: its answers over HTTP and its files on disk. */
+final class StoredContent {
+    /** Every manifest type the clients push, so that HEAD never negotiates a conversion. */
+    private static final String ACCEPT_ANY_MANIFEST = String.join(", ",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json");
+
+    private final TestRegistry registry;
+    private final StorageLayout layout;
+
+    StoredContent(TestRegistry registry) {
+        this.registry = registry;
+        this.layout = new StorageLayout(registry.root());
+    }
+
+    /** Wharf's answer to {@code HEAD /v2/<repository>/manifests/<reference>}. */
+    Response headManifest(String repository, String reference) {
+        return registry.given().header("Accept", ACCEPT_ANY_MANIFEST)
+                .head("/v2/" + repository + "/manifests/" + reference);
+    }
+
+    /** The {@code Docker-Content-Digest} Wharf reports for a manifest; fails unless it answers 200. */
+    String manifestDigest(String repository, String reference) {
+        Response response = headManifest(repository, reference);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("HEAD manifest " + repository + ":" + reference + " answered "
+                    + response.statusCode());
+        }
+        return response.header("Docker-Content-Digest");
+    }
+
+    /** How many blob files ({@code blobs/<alg>/<2 hex>/<hex>/data}) the storage root holds. */
+    long blobFileCount() {
+        return Blobs.storedCount(registry);
+    }
+
+    /** The bytes Wharf stored for {@code digest}. */
+    byte[] blobFile(String digest) {
+        try {
+            return Files.readAllBytes(layout.blobData(Digest.parse(digest)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

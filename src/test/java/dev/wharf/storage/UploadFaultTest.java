@@ -1,0 +1,112 @@
+package dev.wharf.storage;
+
+import dev.wharf.WharfServer;
+import dev.wharf.config.ConfigLoader;
+import dev.wharf.config.WharfConfig;
+import dev.wharf.oci.Digest;
+import dev.wharf.testing.TestImages;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A full disk or an I/O error while an upload is written: the client hears a 5xx, the store stays consistent. */
+class UploadFaultTest {
+    private static final FaultyWriteChannels FAULTS = new FaultyWriteChannels();
+    private static Path root;
+    private static WharfServer server;
+    private static TestImages images;
+
+    @BeforeAll
+    static void start() throws Exception {
+        root = Files.createTempDirectory("wharf-fault-");
+        WharfConfig config = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
+        config = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"), config.storage(), config.uploads(),
+                config.manifests(), config.auth(), config.tls(), config.gc());
+        server = new WharfServer(config, FAULTS);
+        server.start().await(30, TimeUnit.SECONDS);
+        images = new TestImages(UploadFaultTest::given, 7);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        server.stop();
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @BeforeEach
+    void heal() {
+        FAULTS.disarm();
+    }
+
+    private static RequestSpecification given() {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(server.port()).urlEncodingEnabled(false);
+    }
+
+    private static long count(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void aFullDiskDuringAMonolithicUploadAnswers507AndLeavesNoBlobAndNoSession() throws IOException {
+        byte[] content = images.randomBytes(3 << 20);
+        FAULTS.arm("No space left on device", 1 << 20);
+
+        Response response = images.tryPushBlob("fault/full", content);
+
+        assertEquals(507, response.statusCode());
+        response.then().body("errors[0].message", containsString("disk is full"));
+        Digest digest = Digest.sha256(content);
+        given().head("/v2/fault/full/blobs/" + digest).then().statusCode(404);
+        assertEquals(false, server.storage().blobs().exists(digest));
+        assertEquals(0, count(server.storage().layout().uploadsDir()), "the failed session is discarded");
+    }
+
+    @Test
+    void anIoErrorDuringAChunkRollsTheUploadBackSoTheClientCanResume() {
+        byte[] content = images.randomBytes(600_000);
+        byte[] first = Arrays.copyOfRange(content, 0, 200_000);
+        byte[] second = Arrays.copyOfRange(content, 200_000, content.length);
+        String location = given().post("/v2/fault/eio/blobs/uploads/").then().statusCode(202).extract().header("Location");
+        given().contentType("application/octet-stream").header("Content-Range", "0-199999").body(first)
+                .patch(location).then().statusCode(202);
+
+        FAULTS.arm("Input/output error", 0);
+        Response failed = given().contentType("application/octet-stream").header("Content-Range", "200000-599999")
+                .body(second).patch(location);
+        FAULTS.disarm();
+
+        assertEquals(500, failed.statusCode());
+        failed.then().body("errors[0].code", equalTo("UNKNOWN"));
+        given().get(location).then().statusCode(204).header("Range", "0-199999");
+        given().contentType("application/octet-stream").header("Content-Range", "200000-599999").body(second)
+                .patch(location).then().statusCode(202);
+        Digest digest = Digest.sha256(content);
+        given().put(location + "?digest=" + digest).then().statusCode(201);
+        assertArrayEquals(content, given().get("/v2/fault/eio/blobs/" + digest).then().statusCode(200)
+                .extract().asByteArray());
+    }
+}
