@@ -23,15 +23,19 @@ public final class UploadAppender {
     public record Result(long size, MessageDigest hasher) {
     }
 
-    private static final int BATCH_BYTES = 1 << 20;
+    private static final int BATCH_BYTES = 256 << 10;
     /**
      * With fsync on, written data is flushed to disk in the background every this many bytes, so that the
      * fsync before a big blob becomes visible has little left to do.
      */
     private static final long FLUSH_AHEAD_BYTES = 32L << 20;
-    /** Pending bytes above which the caller should stop reading, and below which it may start again. */
-    public static final long HIGH_WATER = 8L << 20;
-    private static final long LOW_WATER = 2L << 20;
+    /**
+     * Pending bytes above which the caller should stop reading, and below which it may start again. Small on
+     * purpose: the bytes in flight die young in the heap (measured: 8 MiB per upload pushed peak RSS past
+     * 200 MiB at eight concurrent uploads and slowed them with garbage collection; 2 MiB did neither).
+     */
+    public static final long HIGH_WATER = 2L << 20;
+    private static final long LOW_WATER = 512L << 10;
 
     private final FileChannel channel;
     private final MessageDigest hasher;

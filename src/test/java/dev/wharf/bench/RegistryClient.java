@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * The registry client of every workload, the same for both servers: a Vert.x HTTP client with a keep-alive
- * pool on one loopback port. Blob bodies are streamed from {@link BlobContent} with back-pressure.
+ * pool on one loopback port. Blob bodies are streamed from {@link BlobContent} with back-pressure; blob pulls
+ * read through {@link RawBlobReader} on worker threads.
  */
 final class RegistryClient {
     /** Chunk size of the chunked push flow; a 1 MiB blob goes in one chunk. */
@@ -48,6 +49,9 @@ final class RegistryClient {
     }
 
     private final HttpClientAgent http;
+    private final Vertx vertx;
+    /** Blob pulls go through plain sockets (see {@link RawBlobReader}); everything else through {@link #http}. */
+    private final RawBlobReader raw;
     /**
      * Every request starts on this one event-loop context. Issued from several threads (the benchmark's main
      * thread, then callbacks), a request to Wharf now and then never got an answer (a minimal Vert.x server did
@@ -60,6 +64,8 @@ final class RegistryClient {
 
     RegistryClient(Vertx vertx, int port) {
         this.port = port;
+        this.vertx = vertx;
+        this.raw = new RawBlobReader(port);
         this.context = vertx.getOrCreateContext();
         this.http = vertx.createHttpClient(
                 new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
@@ -145,31 +151,17 @@ final class RegistryClient {
     }
 
     private Future<Long> pullNow(String repository, BlobContent blob, boolean verify) {
-        return http.request(HttpMethod.GET, "/v2/" + repository + "/blobs/" + blob.digest())
-                .compose(HttpClientRequest::send)
-                .compose(response -> {
-                    if (response.statusCode() != 200) {
-                        return response.body().compose(body -> Future.failedFuture(new IllegalStateException(
-                                "blob GET: expected 200, got " + response.statusCode() + " " + body)));
-                    }
-                    MessageDigest sha = verify ? BlobContent.sha256() : null;
-                    long[] received = {0};
-                    response.handler(buffer -> {
-                        received[0] += buffer.length();
-                        if (sha != null) {
-                            sha.update(buffer.getBytes());
-                        }
-                    });
-                    return response.end().map(v -> {
-                        if (received[0] != blob.size()) {
-                            throw new IllegalStateException("blob GET returned " + received[0] + " of " + blob.size() + " bytes");
-                        }
-                        if (sha != null && !blob.digest().equals("sha256:" + HexFormat.of().formatHex(sha.digest()))) {
-                            throw new IllegalStateException("blob GET returned bytes that do not hash to " + blob.digest());
-                        }
-                        return received[0];
-                    });
-                });
+        return vertx.executeBlocking(() -> {
+            MessageDigest sha = verify ? BlobContent.sha256() : null;
+            long received = raw.get("/v2/" + repository + "/blobs/" + blob.digest(), sha);
+            if (received != blob.size()) {
+                throw new IllegalStateException("blob GET returned " + received + " of " + blob.size() + " bytes");
+            }
+            if (sha != null && !blob.digest().equals("sha256:" + HexFormat.of().formatHex(sha.digest()))) {
+                throw new IllegalStateException("blob GET returned bytes that do not hash to " + blob.digest());
+            }
+            return received;
+        }, false);
     }
 
     /** A GET or HEAD whose answer is read whole; {@code headers} alternate names and values. */
