@@ -4,7 +4,8 @@ import dev.wharf.config.ConfigLoader;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.testing.SelfSignedCertificate;
 import dev.wharf.testing.TestRegistry;
-import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -36,6 +37,7 @@ class TlsTest {
     static Path dir;
     static TestRegistry registry;
     static Vertx vertx;
+    static Context context;
     static HttpClient http2;
 
     /** What a request over the HTTP/2 client got back. */
@@ -47,6 +49,7 @@ class TlsTest {
         SelfSignedCertificate cert = SelfSignedCertificate.create(dir);
         registry = TestRegistry.start(c -> c.withTls(new WharfConfig.Tls(cert.cert().toString(), cert.key().toString())));
         vertx = Vertx.vertx();
+        context = vertx.getOrCreateContext();
         http2 = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setUseAlpn(true)
                 .setProtocolVersion(HttpVersion.HTTP_2)
                 .setTrustOptions(new PemTrustOptions().addCertPath(cert.cert().toString())));
@@ -65,15 +68,19 @@ class TlsTest {
     static Answer send(HttpMethod method, String path, byte[] body) throws Exception {
         RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(registry.port())
                 .setURI(path);
-        Future<Answer> answer = http2.request(options).compose(request -> {
+        // Issued from one Vert.x context, not from the test thread: a Vert.x 5 client driven from outside its
+        // event loops now and then never completed a request (seen once in CI here, and in the benchmark).
+        Promise<Answer> answered = Promise.promise();
+        context.runOnContext(v -> http2.request(options).compose(request -> {
             if (body != null) {
                 request.putHeader("Content-Type", "application/octet-stream");
                 return request.send(Buffer.buffer(body));
             }
             return request.send();
         }).compose((HttpClientResponse response) -> response.body().map(b -> new Answer(response.version(),
-                response.statusCode(), response.getHeader("Location"), b.toString(StandardCharsets.UTF_8))));
-        return answer.await(20, TimeUnit.SECONDS);
+                response.statusCode(), response.getHeader("Location"), b.toString(StandardCharsets.UTF_8))))
+                .onComplete(answered));
+        return answered.future().await(20, TimeUnit.SECONDS);
     }
 
     @Test
