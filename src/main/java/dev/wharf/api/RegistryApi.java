@@ -56,14 +56,17 @@ public final class RegistryApi {
     }
 
     private void parse(RoutingContext ctx) {
-        // Bodies are read only once a handler knows where they go; until then they wait in the socket.
-        // Whatever is left unread when the answer goes out is drained, so the connection stays usable.
-        ctx.request().pause();
-        ctx.addHeadersEndHandler(v -> {
-            if (!ctx.request().isEnded()) {
-                ctx.request().resume();
-            }
-        });
+        if (carriesBody(ctx.request().method())) {
+            // Bodies are read only once a handler knows where they go; until then they wait in the socket.
+            // Whatever is left unread when the answer goes out is drained, so the connection stays usable.
+            // Reads (the hot path) skip the pause entirely: there is nothing to hold back.
+            ctx.request().pause();
+            ctx.addHeadersEndHandler(v -> {
+                if (!ctx.request().isEnded()) {
+                    ctx.request().resume();
+                }
+            });
+        }
         ctx.response().putHeader("Docker-Distribution-API-Version", API_VERSION);
         ApiRoute route = ApiRoute.match(ctx.request().method(), ctx.request().path());
         if (route == null) {
@@ -71,6 +74,10 @@ public final class RegistryApi {
         }
         ctx.put(ROUTE, route);
         ctx.next();
+    }
+
+    private static boolean carriesBody(HttpMethod method) {
+        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
     }
 
     private void dispatch(RoutingContext ctx) {
