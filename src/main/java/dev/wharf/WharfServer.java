@@ -146,6 +146,7 @@ public final class WharfServer {
         }
         gc.stop();
         long timeout = config.http().shutdownTimeoutDuration().toMillis();
+        LOG.info("stopping: no new connections, waiting up to {} ms for requests in flight", timeout);
         try {
             if (server != null) {
                 server.shutdown(timeout, TimeUnit.MILLISECONDS).await(timeout + 1000, TimeUnit.MILLISECONDS);
@@ -160,6 +161,7 @@ public final class WharfServer {
         }
         storage.close();
         releaseLock();
+        LOG.info("stopped");
     }
 
     private void releaseLock() {
