@@ -54,8 +54,9 @@ final class UploadHandler {
             }).onFailure(err -> ErrorResponses.send(ctx, err));
         } else if (digestParam != null) {
             Digest digest = Digest.parse(digestParam);
+            ChunkRange range = ChunkRange.of(ctx);
             vertx.executeBlocking(() -> storage.uploads().create(route.name()), false)
-                    .compose(session -> appendBody(ctx, session, 0L).map(session)
+                    .compose(session -> appendBody(ctx, session, 0L, range).map(session)
                             .compose(s -> complete(s, digest))
                             .onFailure(err -> discard(session)))
                     .onSuccess(v -> blobCreated(ctx, route.name(), digest))
@@ -87,8 +88,8 @@ final class UploadHandler {
     }
 
     private void patch(RoutingContext ctx, ApiRoute route) {
-        long start = chunkStart(ctx);
-        session(route).compose(s -> appendBody(ctx, s, start).map(s))
+        ChunkRange range = ChunkRange.of(ctx);
+        session(route).compose(s -> appendBody(ctx, s, ChunkRange.startOf(range), range).map(s))
                 .compose(this::sizeOf)
                 .onSuccess(size -> progress(ctx, route.name(), route.reference(), size).setStatusCode(202).end())
                 .onFailure(err -> ErrorResponses.send(ctx, err));
@@ -100,18 +101,21 @@ final class UploadHandler {
             throw RegistryException.of(ErrorCode.DIGEST_INVALID, "the digest query parameter is required to finish an upload");
         }
         Digest digest = Digest.parse(digestParam);
-        long start = chunkStart(ctx);
+        ChunkRange range = ChunkRange.of(ctx);
         boolean withBody = Http.hasBody(ctx);
-        session(route).compose(s -> withBody ? appendBody(ctx, s, start).map(s) : Future.succeededFuture(s))
+        session(route).compose(s -> withBody ? appendBody(ctx, s, ChunkRange.startOf(range), range).map(s) : Future.succeededFuture(s))
                 .compose(s -> complete(s, digest))
                 .onSuccess(v -> blobCreated(ctx, route.name(), digest))
                 .onFailure(err -> ErrorResponses.send(ctx, err));
     }
 
-    /** Streams the request body onto the upload, checking it against Content-Range and Content-Length. */
-    private Future<UploadAppender.Result> appendBody(RoutingContext ctx, UploadSession session, long start) {
+    /**
+     * Streams the request body onto the upload at {@code start} (-1: at its end), checking it against the
+     * request's Content-Range ({@code range}, null when absent) and Content-Length.
+     */
+    private Future<UploadAppender.Result> appendBody(RoutingContext ctx, UploadSession session, long start, ChunkRange range) {
         long declared = Http.contentLength(ctx);
-        Long rangeLength = rangeLength(ctx);
+        Long rangeLength = range == null ? null : range.length();
         if (rangeLength != null && declared >= 0 && declared != rangeLength) {
             throw RegistryException.withStatus(ErrorCode.RANGE_INVALID, 416, "Content-Range and Content-Length disagree");
         }
@@ -183,27 +187,29 @@ final class UploadHandler {
                 .end();
     }
 
-    /** Where the chunk must start: the Content-Range start, or -1 (append at the end) when there is none. */
-    private static long chunkStart(RoutingContext ctx) {
-        Matcher m = contentRange(ctx);
-        return m == null ? -1 : Long.parseLong(m.group(1));
-    }
-
-    private static Long rangeLength(RoutingContext ctx) {
-        Matcher m = contentRange(ctx);
-        return m == null ? null : Long.parseLong(m.group(2)) - Long.parseLong(m.group(1)) + 1;
-    }
-
-    private static Matcher contentRange(RoutingContext ctx) {
-        String value = ctx.request().getHeader("Content-Range");
-        if (value == null) {
-            return null;
+    /** A chunk's {@code Content-Range: <start>-<end>} (inclusive), parsed once per request. */
+    private record ChunkRange(long start, long end) {
+        long length() {
+            return end - start + 1;
         }
-        Matcher m = CONTENT_RANGE.matcher(value.trim());
-        if (!m.matches() || m.group(1).length() > 18 || m.group(2).length() > 18
-                || Long.parseLong(m.group(2)) < Long.parseLong(m.group(1))) {
-            throw RegistryException.withStatus(ErrorCode.RANGE_INVALID, 416, "malformed Content-Range: expected <start>-<end>");
+
+        /** Where the chunk must start: the range's start, or -1 (append at the end) without a range. */
+        static long startOf(ChunkRange range) {
+            return range == null ? -1 : range.start();
         }
-        return m;
+
+        /** The request's range, or null when it has none; a malformed one is 416. */
+        static ChunkRange of(RoutingContext ctx) {
+            String value = ctx.request().getHeader("Content-Range");
+            if (value == null) {
+                return null;
+            }
+            Matcher m = CONTENT_RANGE.matcher(value.trim());
+            if (!m.matches() || m.group(1).length() > 18 || m.group(2).length() > 18
+                    || Long.parseLong(m.group(2)) < Long.parseLong(m.group(1))) {
+                throw RegistryException.withStatus(ErrorCode.RANGE_INVALID, 416, "malformed Content-Range: expected <start>-<end>");
+            }
+            return new ChunkRange(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+        }
     }
 }
