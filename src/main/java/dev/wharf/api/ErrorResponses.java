@@ -55,6 +55,12 @@ public final class ErrorResponses {
         return (length != null && !length.trim().equals("0")) || ctx.request().getHeader("Transfer-Encoding") != null;
     }
 
+    /** A router failure handler: answers whatever failed the routing context. */
+    public static void failed(RoutingContext ctx) {
+        send(ctx, ctx.failure() != null ? ctx.failure()
+                : RegistryException.withStatus(ErrorCode.UNKNOWN, ctx.statusCode(), "request failed"));
+    }
+
     static byte[] body(RegistryException error) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode errors = root.putArray("errors");

@@ -6,13 +6,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 /** Sends a value as a JSON body. */
-final class Json {
+public final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
     }
 
-    static void send(RoutingContext ctx, String contentType, Object value) {
+    public static void send(RoutingContext ctx, String contentType, Object value) {
         byte[] body;
         try {
             body = MAPPER.writeValueAsBytes(value);

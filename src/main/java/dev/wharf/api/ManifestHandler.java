@@ -1,6 +1,5 @@
 package dev.wharf.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.error.ErrorCode;
 import dev.wharf.error.RegistryException;
 import dev.wharf.manifest.Descriptor;
@@ -25,8 +24,6 @@ import java.util.Map;
  * tag, revision and bytes are all in memory is answered on the event loop without touching a worker thread.
  */
 final class ManifestHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Vertx vertx;
     private final Storage storage;
     private final boolean deleteEnabled;
@@ -126,7 +123,7 @@ final class ManifestHandler {
         if (manifest.subject() != null) {
             Descriptor asReferrer = new Descriptor(manifest.mediaType(), digest, body.length, null,
                     manifest.effectiveArtifactType(), manifest.annotations());
-            storage.manifests().addReferrer(name, manifest.subject().digest(), digest, JSON.writeValueAsBytes(asReferrer));
+            storage.manifests().addReferrer(name, manifest.subject().digest(), digest, Json.MAPPER.writeValueAsBytes(asReferrer));
         }
         return new Stored(digest, manifest.subject() == null ? null : manifest.subject().digest());
     }

@@ -46,8 +46,7 @@ public final class RegistryApi {
             router.route().handler(gate);
         }
         router.route().handler(this::dispatch);
-        router.route().failureHandler(ctx -> ErrorResponses.send(ctx,
-                ctx.failure() != null ? ctx.failure() : RegistryException.withStatus(ErrorCode.UNKNOWN, ctx.statusCode(), "request failed")));
+        router.route().failureHandler(ErrorResponses::failed);
         return router;
     }
 

@@ -8,8 +8,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.wharf.api.AccessCheck;
 import dev.wharf.api.ErrorResponses;
 import dev.wharf.config.WharfConfig;
-import dev.wharf.error.ErrorCode;
-import dev.wharf.error.RegistryException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -95,14 +93,9 @@ public final class Auth {
         if (tokenEndpoint == null) {
             return;
         }
-        root.get("/token").handler(tokenEndpoint::handle).failureHandler(Auth::failed);
+        root.get("/token").handler(tokenEndpoint::handle).failureHandler(ErrorResponses::failed);
         root.post("/token").handler(BodyHandler.create(false).setBodyLimit(TOKEN_FORM_LIMIT)).handler(tokenEndpoint::handle)
-                .failureHandler(Auth::failed);
-    }
-
-    private static void failed(RoutingContext ctx) {
-        ErrorResponses.send(ctx, ctx.failure() != null ? ctx.failure()
-                : RegistryException.withStatus(ErrorCode.UNKNOWN, ctx.statusCode(), "token request failed"));
+                .failureHandler(ErrorResponses::failed);
     }
 
     private static List<JWK> externalKeys(WharfConfig.External external) throws IOException {

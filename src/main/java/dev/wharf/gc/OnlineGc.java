@@ -1,16 +1,12 @@
 package dev.wharf.gc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.api.ErrorResponses;
+import dev.wharf.api.Json;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.storage.Progress;
-import dev.wharf.error.ErrorCode;
-import dev.wharf.error.RegistryException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -26,7 +22,6 @@ import java.time.Duration;
 public final class OnlineGc {
     public static final String PATH = "/_wharf/gc";
     private static final Logger LOG = LoggerFactory.getLogger(OnlineGc.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Vertx vertx;
     private final GarbageCollector collector;
@@ -50,9 +45,7 @@ public final class OnlineGc {
 
     /** Adds the on-demand endpoint to the server's router, behind {@code gate} (admins only, with auth on). */
     public void mount(Router router, Handler<RoutingContext> gate) {
-        router.post(PATH).handler(gate).handler(this::onDemand).failureHandler(ctx -> ErrorResponses.send(ctx,
-                ctx.failure() != null ? ctx.failure()
-                        : RegistryException.withStatus(ErrorCode.UNKNOWN, ctx.statusCode(), "request failed")));
+        router.post(PATH).handler(gate).handler(this::onDemand).failureHandler(ErrorResponses::failed);
     }
 
     /** Starts the schedule, unless the interval is zero. */
@@ -78,16 +71,9 @@ public final class OnlineGc {
     private void onDemand(RoutingContext ctx) {
         boolean dryRun = flag(ctx, "dryRun", false);
         boolean untagged = flag(ctx, "untagged", config.untagged());
-        run(GcOptions.from(config, dryRun, untagged)).onSuccess(report -> {
-            byte[] body;
-            try {
-                body = JSON.writeValueAsBytes(report);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            ctx.response().putHeader("Content-Type", "application/json")
-                    .putHeader("Content-Length", String.valueOf(body.length)).end(Buffer.buffer(body));
-        }).onFailure(err -> ErrorResponses.send(ctx, err));
+        run(GcOptions.from(config, dryRun, untagged))
+                .onSuccess(report -> Json.send(ctx, "application/json", report))
+                .onFailure(err -> ErrorResponses.send(ctx, err));
     }
 
     private Future<GcReport> run(GcOptions options) {
