@@ -30,7 +30,14 @@ import java.util.stream.Stream;
  * Methods that may touch disk block; {@link #cached} never does.
  */
 public final class ManifestStore {
-    private static final long CACHE_BYTES = 64L << 20;
+    /**
+     * Manifest bytes kept in memory: 64 MiB, or an eighth of the heap when that is smaller, so that a small
+     * heap (the README runs with 96 MiB) is not filled by the cache. Manifests are a few KiB, so even an eighth
+     * of 96 MiB holds thousands.
+     */
+    static final long CACHE_BYTES = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
+    /** What an entry costs beyond its bytes (key, node, array header), roughly. */
+    static final int CACHE_ENTRY_OVERHEAD = 64;
 
     private final StorageLayout layout;
     private final Durability durability;
@@ -39,7 +46,7 @@ public final class ManifestStore {
     private final Map<RepositoryName, RepositoryIndex> indexes = new ConcurrentHashMap<>();
     private final Cache<Digest, byte[]> contents = Caffeine.newBuilder()
             .maximumWeight(CACHE_BYTES)
-            .weigher((Digest d, byte[] b) -> b.length + 64)
+            .weigher((Digest d, byte[] b) -> b.length + CACHE_ENTRY_OVERHEAD)
             .build();
 
     /** What a repository that does not exist looks like; never written to. */
@@ -88,6 +95,12 @@ public final class ManifestStore {
         }
     }
 
+    /** Bytes of manifest content held in memory now (for tests and diagnostics). */
+    long cachedBytes() {
+        contents.cleanUp();
+        return contents.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    }
+
     /** Removes the manifest from the repository, with every tag that points at it; returns the tags removed. */
     public List<String> delete(RepositoryName repository, Digest digest) throws IOException {
         RepositoryIndex index = writableIndex(repository);
@@ -103,6 +116,8 @@ public final class ManifestStore {
             Files.deleteIfExists(layout.revisionLink(repository, digest));
             index.revisions.remove(digest);
         }
+        // Another repository may still hold the same bytes; it reads them back from disk on its next pull.
+        contents.invalidate(digest);
         return removedTags;
     }
 

@@ -71,13 +71,22 @@ final class ServerProcess implements AutoCloseable {
 
     /** The highest resident set size since start, or since the last {@link #resetPeakRss()}, in KiB. */
     long peakRssKiB() {
+        return statusKiB("VmHWM:");
+    }
+
+    /** The resident set size now, in KiB. */
+    long rssKiB() {
+        return statusKiB("VmRSS:");
+    }
+
+    private long statusKiB(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D", ""));
                 }
             }
-            throw new IllegalStateException("no VmHWM in /proc/" + process.pid() + "/status");
+            throw new IllegalStateException("no " + field + " in /proc/" + process.pid() + "/status");
         } catch (IOException e) {
             throw new UncheckedIOException(label + " is gone", e);
         }
