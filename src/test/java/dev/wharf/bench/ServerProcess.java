@@ -1,5 +1,7 @@
 package dev.wharf.bench;
 
+import dev.wharf.testing.Processes;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -12,7 +14,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -126,15 +127,7 @@ final class ServerProcess implements AutoCloseable {
     /** Stops the process (SIGTERM, then SIGKILL after 30 s) and removes its work folder. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.terminate(process, Duration.ofSeconds(30));
         deleteTree(workDir);
     }
 

@@ -2,13 +2,14 @@ package dev.wharf.interop;
 
 import dev.wharf.testing.ExternalClient;
 import dev.wharf.testing.Poll;
+import dev.wharf.testing.Processes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -119,14 +120,6 @@ final class ContainerdDaemon implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.terminate(process, Duration.ofSeconds(20));
     }
 }
