@@ -2,6 +2,8 @@ package dev.wharf.bench;
 
 import dev.wharf.testing.Processes;
 
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -38,12 +40,18 @@ final class ServerProcess implements AutoCloseable {
     /** Starts {@code command} and waits until {@code GET /v2/} answers 200; stops it again if that never happens. */
     static ServerProcess start(String label, List<String> command, Map<String, String> env, int port, Path workDir, Path log)
             throws IOException {
+        return start(label, command, env, port, workDir, log, null);
+    }
+
+    /** The same, for a server that speaks HTTPS with a certificate that {@code tls} trusts (plain HTTP when null). */
+    static ServerProcess start(String label, List<String> command, Map<String, String> env, int port, Path workDir, Path log,
+                               SSLContext tls) throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         ServerProcess server = new ServerProcess(label, builder.start(), port, workDir, log);
         try {
-            server.awaitReady(Duration.ofSeconds(60));
+            server.awaitReady(Duration.ofSeconds(60), tls);
             return server;
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -102,15 +110,18 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) throws IOException {
+    private void awaitReady(Duration timeout, SSLContext tls) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        URI base = URI.create("http://127.0.0.1:" + port + "/v2/");
+        URI base = URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port + "/v2/");
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException(label + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
                 HttpURLConnection connection = (HttpURLConnection) base.toURL().openConnection();
+                if (connection instanceof HttpsURLConnection https) {
+                    https.setSSLSocketFactory(tls.getSocketFactory());
+                }
                 connection.setConnectTimeout(500);
                 connection.setReadTimeout(2000);
                 if (connection.getResponseCode() == 200) {

@@ -2,13 +2,16 @@ package dev.wharf.bench;
 
 import dev.wharf.bench.SoakImages.Blob;
 import dev.wharf.bench.SoakImages.Image;
+import dev.wharf.testing.SelfSignedCertificate;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +39,8 @@ import java.util.stream.Stream;
  *
  * <p>Run with {@code mvn -Psoak -DskipTests verify}; {@code -Dsoak.minutes}, {@code -Dsoak.workers},
  * {@code -Dsoak.gcSeconds}, {@code -Dsoak.gcGraceSeconds} and {@code -Dsoak.jvmFlags} change the defaults
- * (10, 16, 15, 30 and the README's flags). A grace period of 0 lets the collector take the blobs of pushes in
+ * (10, 16, 15, 30 and the README's flags); {@code -Dsoak.tls=true} runs it over HTTPS with HTTP/2 (a
+ * self-signed certificate made by openssl). A grace period of 0 lets the collector take the blobs of pushes in
  * flight, which the soak then reports: a way to see that it does catch lost data.
  */
 public final class Soak {
@@ -54,6 +58,9 @@ public final class Soak {
     private final List<String> jvmFlags = List.of(System.getProperty("soak.jvmFlags", BenchOptions.TUNED_FLAGS).trim().split("\\s+"));
     private final Path jar = Path.of(System.getProperty("bench.wharfJar", "target/wharf.jar"));
     private final Path output = Path.of(System.getProperty("soak.output", "target/soak"));
+    private final boolean overTls = Boolean.getBoolean("soak.tls");
+    private SelfSignedCertificate certificate;
+    private SSLContext tls;
 
     private final SoakImages images = new SoakImages();
     private final List<byte[]> baseLayers = new ArrayList<>();
@@ -71,26 +78,31 @@ public final class Soak {
     private int run() throws Exception {
         Path root = Files.createTempDirectory("wharf-soak-");
         Path data = root.resolve("data");
+        if (overTls) {
+            certificate = SelfSignedCertificate.create(Files.createDirectories(root.resolve("tls")));
+            tls = certificate.trustingContext();
+        }
         Random seed = new Random(42);
         for (int i = 0; i < 4; i++) {
             byte[] layer = new byte[MIB];
             seed.nextBytes(layer);
             baseLayers.add(layer);
         }
-        System.out.printf("Soak: %d workers for %s against %s, GC every %d s (grace %d s), uploads expire after %d s%n",
-                workers, length, jar, gcEvery.toSeconds(), gcGrace.toSeconds(), UPLOAD_EXPIRY.toSeconds());
+        System.out.printf("Soak: %d workers for %s against %s over %s, GC every %d s (grace %d s), uploads expire after %d s%n",
+                workers, length, jar, overTls ? "HTTPS (HTTP/2)" : "HTTP/1.1", gcEvery.toSeconds(), gcGrace.toSeconds(),
+                UPLOAD_EXPIRY.toSeconds());
         try {
             try (ServerProcess server = start(root, data, "first")) {
                 load(server);
                 System.out.println("Load done; waiting for abandoned uploads to expire");
                 awaitNoUploads(data);
-                SoakClient client = new SoakClient(server.port());
+                SoakClient client = new SoakClient(server.port(), tls);
                 collectGarbage(client);
                 verifyAll(client, "after the load and a last GC");
                 peakRssKiB = Math.max(peakRssKiB, server.peakRssKiB());
             }
             try (ServerProcess server = start(root, data, "restarted")) {
-                verifyAll(new SoakClient(server.port()), "after a restart");
+                verifyAll(new SoakClient(server.port(), tls), "after a restart");
             }
             offlineVerify(data);
         } finally {
@@ -104,14 +116,20 @@ public final class Soak {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(jvmFlags);
         command.addAll(List.of("-jar", jar.toString()));
-        return ServerProcess.start("Wharf (" + name + ")", command, Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "WHARF_HTTP_PORT", Integer.toString(port),
                 "WHARF_HTTP_HOST", "127.0.0.1",
                 "WHARF_STORAGE_ROOT", data.toString(),
                 "WHARF_UPLOADS_EXPIRY", UPLOAD_EXPIRY.toSeconds() + "s",
                 "WHARF_UPLOADS_PURGE_INTERVAL", "5s",
                 "WHARF_GC_GRACE_PERIOD", gcGrace.toSeconds() + "s",
-                "WHARF_GC_INTERVAL", "0s"), port, root.resolve("run-" + name), output.resolve("wharf-" + name + ".log"));
+                "WHARF_GC_INTERVAL", "0s"));
+        if (certificate != null) {
+            env.put("WHARF_TLS_CERT", certificate.cert().toString());
+            env.put("WHARF_TLS_KEY", certificate.key().toString());
+        }
+        return ServerProcess.start("Wharf (" + name + ")", command, env, port, root.resolve("run-" + name),
+                output.resolve("wharf-" + name + ".log"), tls);
     }
 
     /** Runs the workers and the collector until the time is up, printing a progress line every 10 s. */
@@ -119,11 +137,13 @@ public final class Soak {
         long end = System.nanoTime() + length.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(workers + 1);
         List<Future<?>> running = new ArrayList<>();
+        // one client for all: over HTTP/2 the workers' requests share its connection as concurrent streams
+        SoakClient client = new SoakClient(server.port(), tls);
         for (int w = 0; w < workers; w++) {
             int id = w;
-            running.add(pool.submit(() -> work(new SoakClient(server.port()), new Random(id), end)));
+            running.add(pool.submit(() -> work(client, new Random(id), end)));
         }
-        running.add(pool.submit(() -> collect(new SoakClient(server.port()), end)));
+        running.add(pool.submit(() -> collect(client, end)));
         long start = System.nanoTime();
         while (running.stream().anyMatch(f -> !f.isDone())) {
             TimeUnit.SECONDS.sleep(10);

@@ -3,6 +3,7 @@ package dev.wharf.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +26,8 @@ import java.util.concurrent.Executors;
 /**
  * The soak's HTTP side: the registry calls a client makes, each checked for the status the spec gives it.
  * It uses the JDK's own HTTP client, a different stack from the benchmark's Vert.x client and from Wharf's
- * server, so a lost or mangled exchange cannot hide behind a bug both sides share. Every call has a timeout;
+ * server, so a lost or mangled exchange cannot hide behind a bug both sides share. Over TLS it speaks HTTP/2,
+ * as containerd does with a registry that offers it. Every call has a timeout;
  * a request that never gets its answer is a failure, not a hang.
  */
 final class SoakClient {
@@ -36,14 +38,21 @@ final class SoakClient {
     private final String base;
     private final HttpClient http;
 
-    SoakClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    /** Plain HTTP/1.1 when {@code tls} is null; otherwise HTTPS trusting {@code tls}, with HTTP/2 offered by ALPN. */
+    SoakClient(int port, SSLContext tls) {
+        this.base = (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .executor(Executors.newFixedThreadPool(4, r -> {
                     Thread t = new Thread(r, "soak-http");
                     t.setDaemon(true);
                     return t;
-                })).build();
+                }));
+        if (tls == null) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        } else {
+            builder.version(HttpClient.Version.HTTP_2).sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     /** What the soak found wrong: the request, and what came back instead of what the spec says. */
