@@ -77,14 +77,28 @@ final class ContainerdDaemon implements AutoCloseable {
      * a pull-through mirror.
      */
     void mirror(String registry, String mirror) {
-        try {
-            Path hosts = Files.createDirectories(hostsDir().resolve(registry));
-            Files.writeString(hosts.resolve("hosts.toml"), """
-                    server = "https://%s"
+        writeHosts(registry, """
+                server = "https://%s"
 
-                    [host."%s"]
-                      capabilities = ["pull", "resolve"]
-                    """.formatted(registry.equals("docker.io") ? "registry-1.docker.io" : registry, mirror));
+                [host."%s"]
+                  capabilities = ["pull", "resolve"]
+                """.formatted(registry.equals("docker.io") ? "registry-1.docker.io" : registry, mirror));
+    }
+
+    /** Makes containerd reach {@code host} (host:port) over HTTPS, trusting {@code ca} as that host's CA. */
+    void trust(String host, Path ca) {
+        writeHosts(host, """
+                server = "https://%1$s"
+
+                [host."https://%1$s"]
+                  capabilities = ["pull", "resolve"]
+                  ca = "%2$s"
+                """.formatted(host, ca));
+    }
+
+    private void writeHosts(String registry, String toml) {
+        try {
+            Files.writeString(Files.createDirectories(hostsDir().resolve(registry)).resolve("hosts.toml"), toml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

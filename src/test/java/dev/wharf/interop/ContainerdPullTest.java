@@ -1,5 +1,8 @@
 package dev.wharf.interop;
 
+import dev.wharf.config.WharfConfig;
+import dev.wharf.testing.SelfSignedCertificate;
+import dev.wharf.testing.TestRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * containerd, the image service under most Kubernetes nodes, pulls from Wharf: as a plain-HTTP registry by tag
- * and by digest, and as the mirror of Docker Hub that a node's {@code hosts.toml} names (containerd then asks
- * for {@code /v2/library/app/manifests/v1?ns=docker.io}). Each pull also unpacks the layers, so the files
- * must come out as they went in.
+ * and by digest, over HTTPS from a registry whose CA the node's {@code hosts.toml} names, and as the mirror of
+ * Docker Hub (containerd then asks for {@code /v2/library/app/manifests/v1?ns=docker.io}). Each pull also
+ * unpacks the layers, so the files must come out as they went in.
  */
 class ContainerdPullTest extends InteropTest {
     private ContainerdDaemon containerd;
@@ -66,6 +69,27 @@ class ContainerdPullTest extends InteropTest {
         // Docker Hub has no library/app:v1 (and this machine cannot reach it): the image can only be Wharf's.
         assertEquals(pushed, containerd.digestOf("docker.io/library/app:v1"));
         assertUnpacked("layer-1.bin");
+    }
+
+    @Test
+    void containerdPullsOverTlsFromARegistryWithItsOwnCa() throws IOException {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create(Files.createDirectories(clients.work("tls")));
+        try (TestRegistry secure = TestRegistry.start(c -> c.withTls(new WharfConfig.Tls(
+                certificate.cert().toString(), certificate.key().toString())))) {
+            String host = "127.0.0.1:" + secure.port();
+            // skopeo takes the CA from a folder of *.crt files (a *.key there would be read as a client key)
+            Path caDir = Files.createDirectories(clients.work("tls-ca"));
+            Files.copy(certificate.cert(), caDir.resolve("ca.crt"));
+            clients.skopeo().run("copy", "--src-tls-verify=false", "--dest-cert-dir", caDir.toString(),
+                    clients.remote("library/app:v1"), "docker://" + host + "/library/app:v1");
+            containerd.trust(host, certificate.cert());
+
+            containerd.ctr().run("images", "pull", "--hosts-dir", containerd.hostsDir().toString(),
+                    "--snapshotter", "native", host + "/library/app:v1");
+
+            assertEquals(pushed, containerd.digestOf(host + "/library/app:v1"));
+            assertUnpacked("layer-2.bin");
+        }
     }
 
     private void assertUnpacked(String file) throws IOException {
