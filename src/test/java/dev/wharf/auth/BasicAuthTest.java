@@ -2,9 +2,9 @@ package dev.wharf.auth;
 
 import dev.wharf.config.ConfigLoader;
 import dev.wharf.config.WharfConfig;
+import dev.wharf.testing.Blobs;
 import dev.wharf.testing.TestRegistry;
 import io.restassured.specification.RequestSpecification;
-import org.apache.commons.codec.digest.DigestUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,8 +89,9 @@ class BasicAuthTest {
 
     /** Pushes {@code content} monolithically as {@code user}; returns the digest. */
     static String pushBlob(TestRegistry registry, String user, String repository, String content) {
-        String digest = "sha256:" + DigestUtils.sha256Hex(content);
-        as(registry, user).contentType("application/octet-stream").body(content.getBytes(StandardCharsets.UTF_8))
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        String digest = Blobs.sha256(bytes);
+        as(registry, user).contentType("application/octet-stream").body(bytes)
                 .post("/v2/" + repository + "/blobs/uploads/?digest=" + digest).then().statusCode(201);
         return digest;
     }

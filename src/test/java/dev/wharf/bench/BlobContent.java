@@ -1,10 +1,9 @@
 package dev.wharf.bench;
 
+import dev.wharf.oci.Digest;
 import io.vertx.core.buffer.Buffer;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,18 +75,10 @@ record BlobContent(long seed, long size, String digest) {
             fill(seed, offset, bytes);
             md.update(bytes);
         }
-        return "sha256:" + HexFormat.of().formatHex(md.digest());
-    }
-
-    static String sha256(byte[] bytes) {
-        return "sha256:" + HexFormat.of().formatHex(sha256().digest(bytes));
+        return Digest.of(Digest.Algorithm.SHA256, md.digest()).toString();
     }
 
     static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digest.Algorithm.SHA256.newHasher();
     }
 }

@@ -1,6 +1,7 @@
 package dev.wharf.bench;
 
 import dev.wharf.config.WharfConfig;
+import dev.wharf.testing.Blobs;
 import dev.wharf.testing.TestRegistry;
 
 import java.net.URI;
@@ -8,9 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,7 +74,7 @@ public final class ManyTagsMeasurement {
 
     private static byte[] pushImage(HttpClient http, String base) throws Exception {
         byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-        String configDigest = sha256(config);
+        String configDigest = Blobs.sha256(config);
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/" + REPO + "/blobs/uploads/?digest=" + configDigest))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(config)).build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 201) {
@@ -115,10 +114,6 @@ public final class ManyTagsMeasurement {
 
     private static HttpResponse<byte[]> get(HttpClient http, String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static String sha256(byte[] content) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
 
     private static double seconds(long startNanos) {

@@ -1,5 +1,7 @@
 package dev.wharf.bench;
 
+import dev.wharf.oci.Digest;
+import dev.wharf.testing.Blobs;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,7 +17,6 @@ import io.vertx.core.http.PoolOptions;
 
 import java.net.URI;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -114,7 +115,7 @@ final class RegistryClient {
 
     /** Pushes small bytes (a config or a layer of a test image) in one monolithic upload. */
     Future<Void> pushBytes(String repository, byte[] bytes) {
-        String digest = BlobContent.sha256(bytes);
+        String digest = Blobs.sha256(bytes);
         return startUpload(repository)
                 .compose(at -> exchange(HttpMethod.PUT, at + (at.contains("?") ? "&" : "?") + "digest=" + digest,
                         Payload.of(Buffer.buffer(bytes))))
@@ -157,7 +158,7 @@ final class RegistryClient {
             if (received != blob.size()) {
                 throw new IllegalStateException("blob GET returned " + received + " of " + blob.size() + " bytes");
             }
-            if (sha != null && !blob.digest().equals("sha256:" + HexFormat.of().formatHex(sha.digest()))) {
+            if (sha != null && !blob.digest().equals(Digest.of(Digest.Algorithm.SHA256, sha.digest()).toString())) {
                 throw new IllegalStateException("blob GET returned bytes that do not hash to " + blob.digest());
             }
             return received;

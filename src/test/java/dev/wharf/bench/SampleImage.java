@@ -1,5 +1,6 @@
 package dev.wharf.bench;
 
+import dev.wharf.testing.Blobs;
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;
@@ -11,19 +12,19 @@ record SampleImage(byte[] config, byte[] layer, byte[] manifest) {
     static SampleImage create() {
         byte[] layer = new byte[4096];
         new SplittableRandom(42).nextBytes(layer);
-        String layerDigest = BlobContent.sha256(layer);
+        String layerDigest = Blobs.sha256(layer);
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
                 + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
         String manifest = """
                 {"schemaVersion":2,"mediaType":"%s",\
                 "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},\
                 "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%d}]}"""
-                .formatted(RegistryClient.OCI_MANIFEST, BlobContent.sha256(config), config.length, layerDigest, layer.length);
+                .formatted(RegistryClient.OCI_MANIFEST, Blobs.sha256(config), config.length, layerDigest, layer.length);
         return new SampleImage(config, layer, manifest.getBytes(StandardCharsets.UTF_8));
     }
 
     String digest() {
-        return BlobContent.sha256(manifest);
+        return Blobs.sha256(manifest);
     }
 
     /** Pushes the blobs and the manifest under {@code tag}. */
@@ -35,8 +36,8 @@ record SampleImage(byte[] config, byte[] layer, byte[] manifest) {
 
     /** Makes {@code repository} hold the image by mounting its blobs from {@code from}, then puts the manifest. */
     Future<Void> mountAndTag(RegistryClient client, String repository, String from, String tag) {
-        return client.mount(repository, BlobContent.sha256(config), from)
-                .compose(v -> client.mount(repository, BlobContent.sha256(layer), from))
+        return client.mount(repository, Blobs.sha256(config), from)
+                .compose(v -> client.mount(repository, Blobs.sha256(layer), from))
                 .compose(v -> client.putManifest(repository, tag, manifest));
     }
 }

@@ -2,6 +2,7 @@ package dev.wharf.bench;
 
 import dev.wharf.bench.SoakImages.Blob;
 import dev.wharf.bench.SoakImages.Image;
+import dev.wharf.testing.Blobs;
 import dev.wharf.testing.SelfSignedCertificate;
 
 import javax.net.ssl.SSLContext;
@@ -210,12 +211,12 @@ public final class Soak {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"soak\":" + sequence.incrementAndGet() + "}")
                 .getBytes(StandardCharsets.UTF_8);
         client.pushMonolithic(repo, config);
-        blobs.add(new Blob(SoakClient.sha256(config), config.length));
+        blobs.add(new Blob(Blobs.sha256(config), config.length));
         int layers = 1 + random.nextInt(3);
         for (int i = 0; i < layers; i++) {
             byte[] layer = random.nextInt(3) == 0 ? baseLayers.get(random.nextInt(baseLayers.size()))
                     : randomBytes(random, 1 + random.nextInt(random.nextInt(10) == 0 ? 8 * MIB : 512 * 1024));
-            String digest = SoakClient.sha256(layer);
+            String digest = Blobs.sha256(layer);
             String from = images.repositoryHolding(digest);
             if (from == null || from.equals(repo) || !client.mount(repo, digest, from)) {
                 if (random.nextBoolean()) {

@@ -2,6 +2,8 @@ package dev.wharf.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.oci.Digest;
+import dev.wharf.testing.Blobs;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -12,13 +14,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -62,17 +62,9 @@ final class SoakClient {
         }
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** A monolithic upload: {@code POST ?digest=} with the whole body. */
     void pushMonolithic(String repo, byte[] blob) throws Failure {
-        expect(send(request("/v2/" + repo + "/blobs/uploads/?digest=" + sha256(blob))
+        expect(send(request("/v2/" + repo + "/blobs/uploads/?digest=" + Blobs.sha256(blob))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(blob)).header("Content-Type", "application/octet-stream")), 201);
     }
 
@@ -88,7 +80,7 @@ final class SoakClient {
                     .header("Content-Range", from + "-" + (to - 1))), 202);
             location = location(patch);
         }
-        expect(send(request(withQuery(location, "digest=" + sha256(blob))).PUT(HttpRequest.BodyPublishers.noBody())), 201);
+        expect(send(request(withQuery(location, "digest=" + Blobs.sha256(blob))).PUT(HttpRequest.BodyPublishers.noBody())), 201);
     }
 
     /** A cross-repository mount; true when the registry mounted it (201), false when it opened an upload (202). */
@@ -112,7 +104,7 @@ final class SoakClient {
 
     /** A PUT whose digest does not match the bytes: 400 DIGEST_INVALID, and nothing stored under that digest. */
     void pushWithWrongDigest(String repo, byte[] blob) throws Failure {
-        String wrong = sha256(UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII));
+        String wrong = Blobs.sha256(UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII));
         HttpResponse<String> response = expect(send(request("/v2/" + repo + "/blobs/uploads/?digest=" + wrong)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(blob)).header("Content-Type", "application/octet-stream")), 400);
         mustContain(response, "DIGEST_INVALID");
@@ -125,7 +117,7 @@ final class SoakClient {
         expect(send(request(location).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(blob))
                 .header("Content-Type", "application/octet-stream")
                 .header("Content-Range", "10-" + (9 + blob.length))), 416);
-        expect(send(request(withQuery(location, "digest=" + sha256(blob))).PUT(HttpRequest.BodyPublishers.ofByteArray(blob))
+        expect(send(request(withQuery(location, "digest=" + Blobs.sha256(blob))).PUT(HttpRequest.BodyPublishers.ofByteArray(blob))
                 .header("Content-Type", "application/octet-stream")), 201);
     }
 
@@ -134,8 +126,9 @@ final class SoakClient {
         HttpResponse<String> response = expect(send(request("/v2/" + repo + "/manifests/" + tag)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).header("Content-Type", OCI_MANIFEST)), 201);
         String digest = response.headers().firstValue("Docker-Content-Digest").orElse("");
-        if (!digest.equals(sha256(manifest))) {
-            throw new Failure("PUT manifest " + repo + ":" + tag + " answered digest '" + digest + "', expected " + sha256(manifest));
+        String expected = Blobs.sha256(manifest);
+        if (!digest.equals(expected)) {
+            throw new Failure("PUT manifest " + repo + ":" + tag + " answered digest '" + digest + "', expected " + expected);
         }
         return digest;
     }
@@ -147,7 +140,7 @@ final class SoakClient {
         if (response.statusCode() != 200) {
             return response.statusCode();
         }
-        String got = sha256(response.body());
+        String got = Blobs.sha256(response.body());
         if (!got.equals(expectedDigest) || !expectedDigest.equals(response.headers().firstValue("Docker-Content-Digest").orElse(""))) {
             throw new Failure("GET manifest " + repo + "/" + reference + ": body " + got + ", header "
                     + response.headers().firstValue("Docker-Content-Digest").orElse("none") + ", expected " + expectedDigest);
@@ -163,18 +156,18 @@ final class SoakClient {
                 body.transferTo(OutputStream.nullOutputStream());
                 return response.statusCode();
             }
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = Digest.Algorithm.SHA256.newHasher();
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
             for (int n; (n = body.read(buffer)) > 0; total += n) {
                 sha.update(buffer, 0, n);
             }
-            String got = "sha256:" + HexFormat.of().formatHex(sha.digest());
+            String got = Digest.of(Digest.Algorithm.SHA256, sha.digest()).toString();
             if (!got.equals(digest) || total != size) {
                 throw new Failure("GET blob " + repo + "@" + digest + ": " + total + " bytes hashing to " + got + ", expected " + size);
             }
             return 200;
-        } catch (IOException | NoSuchAlgorithmException e) {
+        } catch (IOException e) {
             throw new Failure("GET blob " + repo + "@" + digest + ": " + e);
         }
     }

@@ -2,9 +2,9 @@ package dev.wharf.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.testing.Blobs;
 import dev.wharf.testing.ExternalClient;
 import dev.wharf.testing.TestRegistry;
-import org.apache.commons.codec.digest.DigestUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -87,7 +87,7 @@ abstract class InteropTest {
     }
 
     static String sha256(byte[] content) {
-        return "sha256:" + DigestUtils.sha256Hex(content);
+        return Blobs.sha256(content);
     }
 
     /**

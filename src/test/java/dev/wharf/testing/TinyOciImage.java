@@ -39,7 +39,7 @@ public record TinyOciImage(Path dir, String tag, String manifestDigest) {
                 + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}";
         Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[" + indexEntry + "]}");
-        return new TinyOciImage(dir, tag, "sha256:" + DigestUtils.sha256Hex(manifest));
+        return new TinyOciImage(dir, tag, Blobs.sha256(manifest));
     }
 
     /** The skopeo transport reference of this image. */
@@ -48,7 +48,7 @@ public record TinyOciImage(Path dir, String tag, String manifestDigest) {
     }
 
     private static String descriptor(String mediaType, byte[] content) {
-        return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"sha256:" + DigestUtils.sha256Hex(content)
+        return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + Blobs.sha256(content)
                 + "\",\"size\":" + content.length + "}";
     }
 }

@@ -2,6 +2,7 @@ package dev.wharf.tls;
 
 import dev.wharf.config.ConfigLoader;
 import dev.wharf.config.WharfConfig;
+import dev.wharf.testing.Blobs;
 import dev.wharf.testing.SelfSignedCertificate;
 import dev.wharf.testing.TestRegistry;
 import io.vertx.core.Promise;
@@ -15,7 +16,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
-import org.apache.commons.codec.digest.DigestUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +107,7 @@ class TlsTest {
     void aChunkedBlobPushWorksOverHttp2() throws Exception {
         byte[] first = "first chunk of the layer, ".getBytes(StandardCharsets.UTF_8);
         byte[] second = "and its second chunk".getBytes(StandardCharsets.UTF_8);
-        String digest = "sha256:" + DigestUtils.sha256Hex("first chunk of the layer, and its second chunk");
+        String digest = Blobs.sha256("first chunk of the layer, and its second chunk".getBytes(StandardCharsets.UTF_8));
 
         Answer started = send(HttpMethod.POST, "/v2/tls/app/blobs/uploads/", null);
         assertEquals(202, started.status());
@@ -125,7 +125,7 @@ class TlsTest {
     @Test
     void aMonolithicBlobPushWorksOverHttp2() throws Exception {
         byte[] content = "x".repeat(200_000).getBytes(StandardCharsets.UTF_8);
-        String digest = "sha256:" + DigestUtils.sha256Hex(content);
+        String digest = Blobs.sha256(content);
         Answer pushed = send(HttpMethod.POST, "/v2/tls/mono/blobs/uploads/?digest=" + digest, content);
         assertEquals(201, pushed.status(), pushed.body());
         assertEquals(content.length, send(HttpMethod.GET, "/v2/tls/mono/blobs/" + digest, null).body().length());
