@@ -4,6 +4,7 @@ import dev.wharf.config.WharfConfig;
 import dev.wharf.testing.ExternalClient;
 import dev.wharf.testing.ExternalClient.Result;
 import dev.wharf.testing.SelfSignedCertificate;
+import dev.wharf.testing.TempDirs;
 import dev.wharf.testing.TestRegistry;
 import dev.wharf.testing.TinyOciImage;
 import org.junit.jupiter.api.AfterAll;
@@ -84,9 +85,7 @@ class RealClientAuthTest {
         try {
             return podmanLogin(podman, work, registry, user, password, tlsArgs);
         } finally {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.delete(work);
         }
     }
 

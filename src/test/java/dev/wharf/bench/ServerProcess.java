@@ -1,6 +1,7 @@
 package dev.wharf.bench;
 
 import dev.wharf.testing.Processes;
+import dev.wharf.testing.TempDirs;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -13,10 +14,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A registry server running as a child process on a loopback port, over a work folder that is removed when
@@ -139,18 +138,7 @@ final class ServerProcess implements AutoCloseable {
     @Override
     public void close() {
         Processes.terminate(process, Duration.ofSeconds(30));
-        deleteTree(workDir);
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("could not remove " + dir + ": " + e);
-        }
+        TempDirs.delete(workDir);
     }
 
     private static void sleep(long millis) {

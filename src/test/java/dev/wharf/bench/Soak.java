@@ -4,6 +4,7 @@ import dev.wharf.bench.SoakImages.Blob;
 import dev.wharf.bench.SoakImages.Image;
 import dev.wharf.testing.Blobs;
 import dev.wharf.testing.SelfSignedCertificate;
+import dev.wharf.testing.TempDirs;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -107,7 +108,7 @@ public final class Soak {
             }
             offlineVerify(data);
         } finally {
-            ServerProcess.deleteTree(root);
+            TempDirs.delete(root);
         }
         return report();
     }

@@ -1,15 +1,14 @@
 package dev.wharf.interop;
 
 import dev.wharf.testing.ExternalClient;
+import dev.wharf.testing.TempDirs;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Everything the container tools of one test keep, in one temp folder: image storage, configuration, auth
@@ -145,11 +144,7 @@ final class ClientSandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a leftover temp folder is harmless
-        }
+        TempDirs.delete(dir);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.wharf.WharfServer;
 import dev.wharf.config.ConfigLoader;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.oci.Digest;
+import dev.wharf.testing.TempDirs;
 import dev.wharf.testing.TestImages;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -47,9 +47,7 @@ class UploadFaultTest {
     @AfterAll
     static void stop() throws IOException {
         server.stop();
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempDirs.delete(root);
     }
 
     @BeforeEach

@@ -11,10 +11,8 @@ import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * A Wharf server for one test class: on a free loopback port, over a fresh temp storage root, stopped and
@@ -103,10 +101,6 @@ public final class TestRegistry implements AutoCloseable {
     @Override
     public void close() {
         stopServer();
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: the temp folder goes with the machine anyway
-        }
+        TempDirs.delete(root);
     }
 }
