@@ -1,8 +1,9 @@
 package dev.wharf.auth;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.ApiRoute.Action;
+import dev.wharf.api.Json;
 import dev.wharf.error.ErrorCode;
 import dev.wharf.error.RegistryException;
 import dev.wharf.oci.RepositoryName;
@@ -25,8 +26,6 @@ import java.util.Set;
  * Requests without credentials get an anonymous token, covering what anonymous grants allow.
  */
 final class TokenEndpoint {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Authenticator authenticator;
     private final AccessPolicy policy;
     private final TokenIssuer issuer;
@@ -85,7 +84,7 @@ final class TokenEndpoint {
     private void reply(RoutingContext ctx, String user, List<Scope> requested, boolean oauth) {
         List<Scope> granted = grant(user, requested);
         TokenIssuer.IssuedToken token = issuer.issue(user, granted);
-        ObjectNode body = JSON.createObjectNode()
+        ObjectNode body = JsonNodeFactory.instance.objectNode()
                 .put("token", token.token())
                 .put("access_token", token.token())
                 .put("expires_in", token.expiresInSeconds())
@@ -94,9 +93,8 @@ final class TokenEndpoint {
             body.put("token_type", "Bearer")
                     .put("scope", String.join(" ", granted.stream().map(Scope::toString).toList()));
         }
-        ctx.response().putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store")
-                .end(body.toString());
+        ctx.response().putHeader("Cache-Control", "no-store");
+        Json.send(ctx, "application/json", body);
     }
 
     /** Per requested scope, the requested actions the caller may have; scopes left with none are dropped. */
@@ -134,7 +132,8 @@ final class TokenEndpoint {
     }
 
     private static void oauthError(RoutingContext ctx, int status, String error, String description) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(JSON.createObjectNode().put("error", error).put("error_description", description).toString());
+        ctx.response().setStatusCode(status);
+        Json.send(ctx, "application/json", JsonNodeFactory.instance.objectNode()
+                .put("error", error).put("error_description", description));
     }
 }
