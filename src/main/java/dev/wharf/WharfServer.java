@@ -6,10 +6,12 @@ import dev.wharf.auth.Auth;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.gc.GarbageCollector;
 import dev.wharf.gc.OnlineGc;
+import dev.wharf.registry.Registry;
+import dev.wharf.registry.RegistrySettings;
 import dev.wharf.storage.Storage;
-import dev.wharf.storage.StorageLayout;
-import dev.wharf.storage.StorageLock;
-import dev.wharf.storage.WriteChannels;
+import dev.wharf.storage.fs.StorageLayout;
+import dev.wharf.storage.fs.StorageLock;
+import dev.wharf.storage.fs.WriteChannels;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -45,7 +47,7 @@ public final class WharfServer {
 
     /**
      * A server whose storage opens upload files through {@code channels} (a test seam for I/O faults).
-     * Throws {@link dev.wharf.storage.StorageLockedException} when another process owns the storage root.
+     * Throws {@link dev.wharf.storage.fs.StorageLockedException} when another process owns the storage root.
      */
     public WharfServer(WharfConfig config, WriteChannels channels) throws IOException {
         this.config = config;
@@ -68,7 +70,7 @@ public final class WharfServer {
     /** Reads the htpasswd file and keys now, so that a mistake there stops the start with a clear message. */
     private Auth createAuth() {
         try {
-            return Auth.create(vertx, config.auth(), storage.layout().root());
+            return Auth.create(vertx, config.auth(), storage.layout().tokenSigningKey());
         } catch (IOException | RuntimeException e) {
             try {
                 vertx.close().await(10, TimeUnit.SECONDS);
@@ -82,7 +84,7 @@ public final class WharfServer {
     }
 
     public Future<WharfServer> start() {
-        RegistryApi api = new RegistryApi(vertx, storage, config, auth != null ? auth.access() : AccessCheck.ALLOW_ALL);
+        RegistryApi api = new RegistryApi(vertx, new Registry(vertx, storage, RegistrySettings.from(config)), config, auth != null ? auth.access() : AccessCheck.ALLOW_ALL);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())
                 .setPort(config.http().port())

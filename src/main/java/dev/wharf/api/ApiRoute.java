@@ -1,6 +1,7 @@
 package dev.wharf.api;
 
 import dev.wharf.error.ErrorCode;
+import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import dev.wharf.oci.RepositoryName;
 import io.vertx.core.http.HttpMethod;
@@ -59,7 +60,7 @@ public record ApiRoute(Kind kind, HttpMethod method, RepositoryName name, String
             return new ApiRoute(Kind.TAGS, method, name(m.group(1)), null);
         }
         // Under /v2/ but no endpoint: a malformed name or path. Say so without echoing much of it.
-        throw RegistryException.withStatus(ErrorCode.NAME_UNKNOWN, 404, "no such registry endpoint");
+        throw RegistryException.of(Problem.ENDPOINT_UNKNOWN, "no such registry endpoint");
     }
 
     private static RepositoryName name(String raw) {

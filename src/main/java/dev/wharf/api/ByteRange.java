@@ -24,7 +24,7 @@ record ByteRange(long start, long length) {
             }
             Matcher m = SINGLE.matcher(value.trim());
             if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-                throw RegistryException.withStatus(ErrorCode.RANGE_INVALID, 416, "malformed Range header");
+                throw RegistryException.of(ErrorCode.RANGE_INVALID, "malformed Range header");
             }
             try {
                 if (m.group(1).isEmpty()) {
@@ -33,11 +33,11 @@ record ByteRange(long start, long length) {
                 Long last = m.group(2).isEmpty() ? null : Long.parseLong(m.group(2));
                 Header h = new Header(Long.parseLong(m.group(1)), last, null);
                 if (last != null && last < h.first) {
-                    throw RegistryException.withStatus(ErrorCode.RANGE_INVALID, 416, "Range ends before it starts");
+                    throw RegistryException.of(ErrorCode.RANGE_INVALID, "Range ends before it starts");
                 }
                 return h;
             } catch (NumberFormatException e) {
-                throw RegistryException.withStatus(ErrorCode.RANGE_INVALID, 416, "Range out of bounds");
+                throw RegistryException.of(ErrorCode.RANGE_INVALID, "Range out of bounds");
             }
         }
 
@@ -57,7 +57,7 @@ record ByteRange(long start, long length) {
         }
 
         private static RegistryException unsatisfiable(long size) {
-            return new RegistryException(ErrorCode.RANGE_INVALID, 416, "range not satisfiable for a blob of " + size + " bytes",
+            return RegistryException.withDetail(ErrorCode.RANGE_INVALID, "range not satisfiable for a blob of " + size + " bytes",
                     java.util.Map.of("size", size));
         }
     }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.error.ErrorCode;
+import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
+import dev.wharf.registry.Failures;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -12,8 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /** The one place where failures become HTTP answers with the spec's JSON error body. */
 public final class ErrorResponses {
@@ -29,7 +29,7 @@ public final class ErrorResponses {
             // nobody is listening any more (a client that hung up mid-body): nothing to say, nothing to log
             return;
         }
-        RegistryException error = toRegistryException(unwrap(failure), ctx);
+        RegistryException error = toRegistryException(failure, ctx);
         if (response.headWritten()) {
             // Part of a body is out already; the only honest signal left is to cut the connection.
             ctx.request().connection().close();
@@ -39,6 +39,9 @@ public final class ErrorResponses {
         response.setStatusCode(error.status())
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .putHeader("Docker-Distribution-API-Version", "registry/2.0");
+        if (error.retryAfterSeconds() != null) {
+            response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
+        }
         if (!ctx.request().isEnded() && sendsBody(ctx)) {
             // The client is still sending a body we will not read: close rather than desynchronise the stream.
             response.putHeader("Connection", "close");
@@ -58,7 +61,7 @@ public final class ErrorResponses {
     /** A router failure handler: answers whatever failed the routing context. */
     public static void failed(RoutingContext ctx) {
         send(ctx, ctx.failure() != null ? ctx.failure()
-                : RegistryException.withStatus(ErrorCode.UNKNOWN, ctx.statusCode(), "request failed"));
+                : RegistryException.of(Problem.forStatus(ctx.statusCode()), "request failed"));
     }
 
     static byte[] body(RegistryException error) {
@@ -75,32 +78,15 @@ public final class ErrorResponses {
         }
     }
 
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     private static RegistryException toRegistryException(Throwable t, RoutingContext ctx) {
-        if (t instanceof RegistryException re) {
-            return re;
-        }
-        if (isDiskFull(t)) {
-            LOG.error("storage full while serving {} {}", ctx.request().method(), ctx.request().path());
-            return RegistryException.withStatus(ErrorCode.UNKNOWN, 507, "insufficient storage: the registry's disk is full");
+        RegistryException known = Failures.translate(t);
+        if (known != null) {
+            if (known.problem() == Problem.STORAGE_FULL) {
+                LOG.error("storage full while serving {} {}", ctx.request().method(), ctx.request().path());
+            }
+            return known;
         }
         LOG.error("internal error serving {} {}", ctx.request().method(), ctx.request().path(), t);
         return RegistryException.of(ErrorCode.UNKNOWN, "internal error: " + t.getClass().getSimpleName());
-    }
-
-    private static boolean isDiskFull(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String m = c.getMessage();
-            if (c instanceof IOException && m != null && (m.contains("No space left") || m.contains("Disk quota exceeded"))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

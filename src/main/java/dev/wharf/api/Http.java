@@ -1,6 +1,7 @@
 package dev.wharf.api;
 
 import dev.wharf.error.ErrorCode;
+import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import io.vertx.ext.web.RoutingContext;
 
@@ -10,7 +11,7 @@ final class Http {
     }
 
     static RegistryException methodNotAllowed() {
-        return RegistryException.withStatus(ErrorCode.UNSUPPORTED, 405, "method not allowed on this endpoint");
+        return RegistryException.of(Problem.METHOD_NOT_ALLOWED, "method not allowed on this endpoint");
     }
 
     /** Listing endpoints answer GET and HEAD only. */

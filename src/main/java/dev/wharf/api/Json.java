@@ -2,6 +2,7 @@ package dev.wharf.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
@@ -12,7 +13,7 @@ public final class Json {
     private Json() {
     }
 
-    public static void send(RoutingContext ctx, String contentType, Object value) {
+    public static Future<Void> send(RoutingContext ctx, String contentType, Object value) {
         byte[] body;
         try {
             body = MAPPER.writeValueAsBytes(value);
@@ -21,9 +22,8 @@ public final class Json {
         }
         ctx.response().putHeader("Content-Type", contentType).putHeader("Content-Length", String.valueOf(body.length));
         if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
-            ctx.response().end();
-        } else {
-            ctx.response().end(Buffer.buffer(body));
+            return ctx.response().end();
         }
+        return ctx.response().end(Buffer.buffer(body));
     }
 }

@@ -1,6 +1,7 @@
 package dev.wharf.api;
 
 import dev.wharf.error.ErrorCode;
+import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +34,6 @@ final class LimitedBody {
     }
 
     private static RegistryException tooLarge(int limit) {
-        return RegistryException.withStatus(ErrorCode.MANIFEST_INVALID, 413, "manifest larger than the limit of " + limit + " bytes");
+        return RegistryException.of(Problem.MANIFEST_TOO_LARGE, "manifest larger than the limit of " + limit + " bytes");
     }
 }

@@ -34,7 +34,7 @@ record Page(int size, String last) {
                 size = -1;
             }
             if (size < 0) {
-                throw RegistryException.withStatus(ErrorCode.PAGINATION_NUMBER_INVALID, 400, "n must be a number from 0 to " + limits.maxSize());
+                throw RegistryException.of(ErrorCode.PAGINATION_NUMBER_INVALID, "n must be a number from 0 to " + limits.maxSize());
             }
         }
         String last = ctx.request().getParam("last");

@@ -2,8 +2,10 @@ package dev.wharf.api;
 
 import dev.wharf.config.WharfConfig;
 import dev.wharf.error.ErrorCode;
+import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
-import dev.wharf.storage.Storage;
+import dev.wharf.registry.Registry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -29,13 +31,13 @@ public final class RegistryApi {
     private final CatalogHandler catalog;
     private final ReferrersHandler referrers;
 
-    public RegistryApi(Vertx vertx, Storage storage, WharfConfig config, AccessCheck access) {
-        this.blobs = new BlobHandler(vertx, storage, config.storage().deleteEnabled());
-        this.uploads = new UploadHandler(vertx, storage, new BlobMounts(storage, access));
-        this.manifests = new ManifestHandler(vertx, storage, config.storage().deleteEnabled(), config.manifests().maxBytes());
-        this.tags = new TagListHandler(vertx, storage);
-        this.catalog = new CatalogHandler(vertx, storage, access);
-        this.referrers = new ReferrersHandler(vertx, storage);
+    public RegistryApi(Vertx vertx, Registry registry, WharfConfig config, AccessCheck access) {
+        this.blobs = new BlobHandler(registry.blobs());
+        this.uploads = new UploadHandler(vertx, registry.uploads(), access);
+        this.manifests = new ManifestHandler(registry.manifests(), config.manifests().maxBytes());
+        this.tags = new TagListHandler(registry.listings());
+        this.catalog = new CatalogHandler(registry.listings(), access);
+        this.referrers = new ReferrersHandler(registry.listings());
     }
 
     /** The router: route parsing, then each gate in order, then the endpoint handlers. */
@@ -69,7 +71,7 @@ public final class RegistryApi {
         ctx.response().putHeader("Docker-Distribution-API-Version", API_VERSION);
         ApiRoute route = ApiRoute.match(ctx.request().method(), ctx.request().path());
         if (route == null) {
-            throw RegistryException.withStatus(ErrorCode.UNSUPPORTED, 404, "not found");
+            throw RegistryException.of(Problem.NOT_FOUND, "not found");
         }
         ctx.put(ROUTE, route);
         ctx.next();
@@ -79,9 +81,23 @@ public final class RegistryApi {
         return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
     }
 
+    /**
+     * Hands the request to its endpoint's handler, and answers any failure with the spec's error body: a failed
+     * future, and a throw, whether from the handler itself or from a callback inside its chain (futures turn those
+     * into failures), so no request is left hanging.
+     */
     private void dispatch(RoutingContext ctx) {
-        ApiRoute route = route(ctx);
-        switch (route.kind()) {
+        Future<Void> done;
+        try {
+            done = handle(ctx, route(ctx));
+        } catch (RuntimeException e) {
+            done = Future.failedFuture(e);
+        }
+        done.onFailure(err -> ErrorResponses.send(ctx, err));
+    }
+
+    private Future<Void> handle(RoutingContext ctx, ApiRoute route) {
+        return switch (route.kind()) {
             case BASE -> base(ctx);
             case BLOB -> blobs.handle(ctx, route);
             case UPLOAD_START -> uploads.start(ctx, route);
@@ -90,19 +106,15 @@ public final class RegistryApi {
             case TAGS -> tags.handle(ctx, route);
             case CATALOG -> catalog.handle(ctx);
             case REFERRERS -> referrers.handle(ctx, route);
-        }
+        };
     }
 
-    private static void base(RoutingContext ctx) {
+    private static Future<Void> base(RoutingContext ctx) {
         HttpMethod method = ctx.request().method();
         if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
             throw Http.methodNotAllowed();
         }
         ctx.response().putHeader("Content-Type", "application/json").putHeader("Content-Length", "2");
-        if (method == HttpMethod.HEAD) {
-            ctx.response().end();
-        } else {
-            ctx.response().end("{}");
-        }
+        return method == HttpMethod.HEAD ? ctx.response().end() : ctx.response().end("{}");
     }
 }

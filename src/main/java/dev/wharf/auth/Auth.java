@@ -44,8 +44,8 @@ public final class Auth {
         this.tokenEndpoint = tokenEndpoint;
     }
 
-    /** @param storageRoot where a generated token signing key is kept */
-    public static Auth create(Vertx vertx, WharfConfig.Auth config, Path storageRoot) throws IOException {
+    /** @param generatedKey where a generated token signing key is kept (under the storage root) */
+    public static Auth create(Vertx vertx, WharfConfig.Auth config, Path generatedKey) throws IOException {
         AccessPolicy policy = new AccessPolicy(config);
         UserStore users = new UserStore(config.htpasswd().isBlank() ? null : Path.of(config.htpasswd()), config.users());
         LoginThrottle throttle = new LoginThrottle(config.failedLogins().limit(), config.failedLogins().windowDuration(),
@@ -61,7 +61,7 @@ public final class Auth {
         }
         if (config.tokenMode()) {
             WharfConfig.Token token = config.token();
-            SigningKey key = SigningKey.loadOrGenerate(token.key(), storageRoot.resolve("auth").resolve("token-signing-key.pem"));
+            SigningKey key = SigningKey.loadOrGenerate(token.key(), generatedKey);
             TokenIssuer issuer = new TokenIssuer(key, token.issuer(), token.service(), token.expiryDuration(), Clock.systemUTC());
             TokenVerifier verifier = new TokenVerifier(List.of(key.publicJwk()), token.issuer(), token.service(),
                     config.clockSkewDuration());

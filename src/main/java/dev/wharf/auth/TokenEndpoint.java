@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wharf.api.ApiRoute.Action;
 import dev.wharf.api.Json;
 import dev.wharf.error.ErrorCode;
+import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import dev.wharf.oci.RepositoryName;
 import io.vertx.core.Future;
@@ -67,7 +68,7 @@ final class TokenEndpoint {
             requestedService = request.getParam("service");
         }
         if (requestedService != null && !requestedService.equals(service)) {
-            ctx.fail(RegistryException.withStatus(ErrorCode.UNSUPPORTED, 400, "this token service only serves " + service));
+            ctx.fail(RegistryException.of(Problem.TOKEN_SERVICE_UNKNOWN, "this token service only serves " + service));
             return;
         }
         List<Scope> requested = Scope.parseAll(scopeParams);

@@ -2,7 +2,7 @@ package dev.wharf.cli;
 
 import dev.wharf.WharfServer;
 import dev.wharf.config.WharfConfig;
-import dev.wharf.storage.StorageLockedException;
+import dev.wharf.storage.fs.StorageLockedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

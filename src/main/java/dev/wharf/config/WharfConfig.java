@@ -35,10 +35,17 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
         }
     }
 
-    public record Uploads(String expiry, String purgeInterval) {
+    /**
+     * @param maxPerRepository upload sessions one repository may hold open at once; beyond it a start is
+     *                         answered 429 (0: no limit)
+     */
+    public record Uploads(String expiry, String purgeInterval, int maxPerRepository) {
         public Uploads {
             Durations.parse(expiry);
             Durations.parse(purgeInterval);
+            if (maxPerRepository < 0) {
+                throw new IllegalArgumentException("uploads.maxPerRepository must be 0 (no limit) or more, not " + maxPerRepository);
+            }
         }
 
         public Duration expiryDuration() {

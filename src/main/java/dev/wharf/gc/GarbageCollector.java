@@ -1,6 +1,7 @@
 package dev.wharf.gc;
 
 import dev.wharf.error.ErrorCode;
+import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import dev.wharf.manifest.Descriptor;
 import dev.wharf.manifest.Manifest;
@@ -11,12 +12,14 @@ import dev.wharf.oci.Tag;
 import dev.wharf.storage.BlobStore;
 import dev.wharf.storage.ManifestStore;
 import dev.wharf.storage.Progress;
+import dev.wharf.storage.ReferrerStore;
 import dev.wharf.storage.RepositoryStore;
+import dev.wharf.storage.RevisionStore;
 import dev.wharf.storage.Storage;
 import dev.wharf.storage.StoredManifest;
+import dev.wharf.storage.TagStore;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -56,7 +59,7 @@ public final class GarbageCollector {
     /** Runs a collection; refuses (409) while another one is running on this store. */
     public GcReport run(GcOptions options, Progress progress) throws IOException {
         if (!running.tryLock()) {
-            throw RegistryException.withStatus(ErrorCode.UNAVAILABLE, 409, "garbage collection is already running");
+            throw RegistryException.retryLater(Problem.UNAVAILABLE, "garbage collection is already running", 60);
         }
         try {
             return new Pass(options, progress).run();
@@ -79,6 +82,9 @@ public final class GarbageCollector {
         private final Instant cutoff;
         private final BlobStore blobs = storage.blobs();
         private final ManifestStore manifests = storage.manifests();
+        private final TagStore tags = storage.tags();
+        private final RevisionStore revisions = storage.revisions();
+        private final ReferrerStore referrers = storage.referrers();
         private final RepositoryStore repositories = storage.repositories();
         private final Set<Digest> live = new HashSet<>();
         private final List<String> tagsRemoved = new ArrayList<>();
@@ -115,38 +121,37 @@ public final class GarbageCollector {
 
         /** Untags what the repository's policy expires; returns the tags left (as they would be, in a dry run). */
         private Map<String, Digest> applyRetention(RepositoryName repository) throws IOException {
-            Map<String, Digest> tags = manifests.tagMap(repository);
+            Map<String, Digest> current = tags.all(repository);
             RetentionPolicy policy = RetentionPolicy.forRepository(options.retention(), repository);
-            if (policy == null || tags.isEmpty()) {
-                return tags;
+            if (policy == null || current.isEmpty()) {
+                return current;
             }
             Map<String, Instant> pushedAt = new HashMap<>();
-            for (String tag : tags.keySet()) {
-                try {
-                    pushedAt.put(tag, Files.getLastModifiedTime(storage.layout().tagFile(repository, new Tag(tag))).toInstant());
-                } catch (NoSuchFileException untaggedMeanwhile) {
-                    // nothing to expire
+            for (String tag : current.keySet()) {
+                Instant at = tags.pushedAt(repository, new Tag(tag));
+                if (at != null) { // else untagged meanwhile: nothing to expire
+                    pushedAt.put(tag, at);
                 }
             }
-            Map<String, Digest> left = new HashMap<>(tags);
+            Map<String, Digest> left = new HashMap<>(current);
             for (String tag : policy.expired(pushedAt, now)) {
                 // A push may have moved the tag since it was read; then it is a new tag and stays.
-                if (options.dryRun() || tags.get(tag).equals(manifests.resolve(repository, new Tag(tag)))) {
+                if (options.dryRun() || current.get(tag).equals(tags.resolve(repository, new Tag(tag)))) {
                     if (!options.dryRun()) {
-                        manifests.untag(repository, new Tag(tag));
+                        tags.untag(repository, new Tag(tag));
                     }
                     left.remove(tag);
                     tagsRemoved.add(repository + ":" + tag);
                 }
             }
-            return options.dryRun() ? left : manifests.tagMap(repository);
+            return options.dryRun() ? left : tags.all(repository);
         }
 
-        private void markRepository(RepositoryName repository, Map<String, Digest> tags) throws IOException {
+        private void markRepository(RepositoryName repository, Map<String, Digest> tagged) throws IOException {
             Map<Digest, Manifest> parsed = new HashMap<>();
             Map<Digest, List<Digest>> referrersOf = new HashMap<>();
-            Deque<Digest> roots = new ArrayDeque<>(tags.values());
-            for (Digest revision : manifests.revisions(repository).keySet()) {
+            Deque<Digest> roots = new ArrayDeque<>(tagged.values());
+            for (Digest revision : revisions.all(repository).keySet()) {
                 Manifest manifest = parse(repository, revision);
                 if (manifest == null) {
                     // unreadable or gone (quarantined): keep its record, verify reports it
@@ -221,7 +226,7 @@ public final class GarbageCollector {
         private void removeManifest(RepositoryName repository, Digest digest, Manifest manifest) throws IOException {
             manifests.delete(repository, digest);
             if (manifest.subject() != null) {
-                manifests.removeReferrer(repository, manifest.subject().digest(), digest);
+                referrers.remove(repository, manifest.subject().digest(), digest);
             }
         }
 

@@ -57,7 +57,7 @@ public final class OnlineGc {
         timer = vertx.setPeriodic(every.toMillis(), every.toMillis(), id -> run(GcOptions.from(config, false, config.untagged()))
                 .onSuccess(r -> LOG.info("garbage collection: {} blob(s) and {} manifest(s) removed, {} bytes freed in {} ms",
                         r.blobsRemoved().size(), r.manifestsRemoved().size(), r.bytesFreed(), r.durationMillis()))
-                .onFailure(err -> LOG.warn("scheduled garbage collection failed: {}", err.toString())));
+                .onFailure(err -> LOG.warn("scheduled garbage collection failed", err)));
     }
 
     /** Stops the schedule and makes a run in progress stop soon. */

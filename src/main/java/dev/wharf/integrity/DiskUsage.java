@@ -62,12 +62,12 @@ public final class DiskUsage {
                 .thenComparing(UsageReport.RepositoryUsage::name));
         double ratio = physical == 0 ? 1.0 : (double) logical / physical;
         return new UsageReport(logical, physical, Math.round(ratio * 100) / 100.0, sizes.size(), names.size(),
-                uploadBytes(), List.copyOf(repositories.subList(0, Math.min(top, repositories.size()))));
+                storage.uploads().bytesInProgress(), List.copyOf(repositories.subList(0, Math.min(top, repositories.size()))));
     }
 
     private UsageReport.RepositoryUsage repository(RepositoryName name, Map<Digest, Long> sizes) throws IOException {
         Set<Digest> blobs = new HashSet<>(storage.repositories().linkedBlobs(name));
-        Set<Digest> manifests = storage.manifests().revisions(name).keySet();
+        Set<Digest> manifests = storage.revisions().all(name).keySet();
         Set<Digest> all = new HashSet<>(blobs);
         all.addAll(manifests);
         long bytes = 0;
@@ -75,27 +75,5 @@ public final class DiskUsage {
             bytes += sizes.getOrDefault(d, 0L);
         }
         return new UsageReport.RepositoryUsage(name.value(), bytes, blobs.size(), manifests.size());
-    }
-
-    private long uploadBytes() throws IOException {
-        Path dir = storage.layout().uploadsDir();
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        long total = 0;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(f)) {
-                    try {
-                        total += Files.size(f);
-                    } catch (NoSuchFileException finishedMeanwhile) {
-                        // a running server completed or purged the upload
-                    }
-                }
-            }
-        } catch (UncheckedIOException finishedMeanwhile) {
-            // a folder went while it was walked; the total is a snapshot anyway
-        }
-        return total;
     }
 }

@@ -46,17 +46,16 @@ public final class Verifier {
             Digest actual;
             long size;
             try {
-                size = Files.size(blobs.path(digest));
-                actual = hash(blobs.path(digest), digest.algorithm(), buffer, progress);
+                size = blobs.size(digest).orElseThrow(() -> new NoSuchFileException(digest.toString()));
+                actual = hash(blobs, digest, buffer, progress);
             } catch (NoSuchFileException removedMeanwhile) {
                 continue;
             }
             count++;
             checked += size;
             if (!actual.equals(digest)) {
-                Path moved = quarantine ? blobs.quarantine(digest) : null;
-                corrupt.add(new VerifyReport.Corrupt(digest.toString(), actual.toString(), size,
-                        moved == null ? null : moved.toString()));
+                String moved = quarantine ? blobs.quarantine(digest) : null;
+                corrupt.add(new VerifyReport.Corrupt(digest.toString(), actual.toString(), size, moved));
             }
             progress.advance(1, 0);
         }
@@ -64,9 +63,10 @@ public final class Verifier {
         return new VerifyReport(count, checked, (System.nanoTime() - started) / 1_000_000, corrupt);
     }
 
-    private static Digest hash(Path file, Digest.Algorithm algorithm, byte[] buffer, Progress progress) throws IOException {
+    private static Digest hash(BlobStore blobs, Digest digest, byte[] buffer, Progress progress) throws IOException {
+        Digest.Algorithm algorithm = digest.algorithm();
         MessageDigest hasher = algorithm.newHasher();
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = blobs.openStream(digest)) {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 hasher.update(buffer, 0, n);

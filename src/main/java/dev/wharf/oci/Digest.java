@@ -1,6 +1,7 @@
 package dev.wharf.oci;
 
 import dev.wharf.error.ErrorCode;
+import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 
 import java.security.MessageDigest;
@@ -69,7 +70,7 @@ public record Digest(Algorithm algorithm, String hex) {
         int colon = text.indexOf(':');
         Algorithm algorithm = Algorithm.byPrefix(text.substring(0, colon));
         if (algorithm == null) {
-            throw RegistryException.withStatus(ErrorCode.UNSUPPORTED, 400,
+            throw RegistryException.of(Problem.DIGEST_ALGORITHM_UNSUPPORTED,
                     "unsupported digest algorithm: " + text.substring(0, colon));
         }
         String hex = text.substring(colon + 1);

@@ -4,119 +4,36 @@ import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.stream.Stream;
 
 /**
- * Which repositories exist and which blobs each one holds. A repository comes into being with its first
- * blob or manifest. The set of names is read from disk once and then kept in memory, so the catalog never
- * walks the tree per request. Blocking: call from worker threads.
+ * Which repositories exist and which blobs each one holds (its links). A repository comes into being with its
+ * first blob or manifest. Blocking, except {@link #isScanned}.
  */
-public final class RepositoryStore {
-    private final StorageLayout layout;
-    private final Durability durability;
-    private volatile NavigableSet<String> names;
+public interface RepositoryStore {
 
-    public RepositoryStore(StorageLayout layout, Durability durability) {
-        this.layout = layout;
-        this.durability = durability;
-    }
-
-    public boolean holdsBlob(RepositoryName repository, Digest digest) {
-        return Files.exists(layout.layerLink(repository, digest));
-    }
+    boolean holdsBlob(RepositoryName repository, Digest digest) throws IOException;
 
     /** Records that {@code repository} holds the blob; idempotent. */
-    public void linkBlob(RepositoryName repository, Digest digest) throws IOException {
-        durability.createLink(layout.layerLink(repository, digest));
-        remember(repository);
-    }
+    void linkBlob(RepositoryName repository, Digest digest) throws IOException;
 
-    public boolean unlinkBlob(RepositoryName repository, Digest digest) throws IOException {
-        return Files.deleteIfExists(layout.layerLink(repository, digest));
-    }
+    boolean unlinkBlob(RepositoryName repository, Digest digest) throws IOException;
 
-    /** Every digest the repository holds as a blob, for garbage collection. */
-    public List<Digest> linkedBlobs(RepositoryName repository) throws IOException {
-        return listDigests(layout.layersDir(repository));
-    }
+    /** Every digest the repository holds as a blob, for garbage collection and du. */
+    List<Digest> linkedBlobs(RepositoryName repository) throws IOException;
 
-    public boolean exists(RepositoryName repository) {
-        return names().contains(repository.value());
-    }
+    boolean exists(RepositoryName repository);
 
-    public void remember(RepositoryName repository) {
-        names().add(repository.value());
-    }
-
-    public void forget(RepositoryName repository) {
-        names().remove(repository.value());
-    }
+    /** Records that the repository exists (its first manifest arrived). */
+    void remember(RepositoryName repository);
 
     /** Repository names in lexical order, starting after {@code last} (exclusive) when given. */
-    public List<String> list(String last, int limit) {
-        NavigableSet<String> view = last == null ? names() : names().tailSet(last, false);
-        List<String> page = new ArrayList<>(Math.min(limit, 1024));
-        for (String name : view) {
-            if (page.size() >= limit) {
-                break;
-            }
-            page.add(name);
-        }
-        return page;
-    }
+    List<String> list(String last, int limit);
 
-    /** Whether the names have been read from disk already, so listing them cannot block. */
-    public boolean isScanned() {
-        return names != null;
-    }
+    /** Whether the names are in memory already, so that listing them cannot block. */
+    boolean isScanned();
 
-    public NavigableSet<String> names() {
-        NavigableSet<String> current = names;
-        if (current == null) {
-            synchronized (this) {
-                if (names == null) {
-                    names = scan();
-                }
-                current = names;
-            }
-        }
-        return current;
-    }
-
-    private NavigableSet<String> scan() {
-        NavigableSet<String> found = new ConcurrentSkipListSet<>();
-        Path dir = layout.repositoriesDir();
-        if (!Files.isDirectory(dir)) {
-            return found;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.filter(p -> {
-                String f = p.getFileName().toString();
-                return (f.equals("_layers") || f.equals("_manifests")) && Files.isDirectory(p);
-            }).map(p -> dir.relativize(p.getParent()).toString().replace('\\', '/')).forEach(found::add);
-        } catch (IOException e) {
-            throw new StorageException("cannot list repositories", e);
-        }
-        return found;
-    }
-
-    static List<Digest> listDigests(Path dir) throws IOException {
-        List<Digest> digests = new ArrayList<>();
-        for (Digest.Algorithm algorithm : Digest.Algorithm.values()) {
-            Path algDir = dir.resolve(algorithm.prefix());
-            if (!Files.isDirectory(algDir)) {
-                continue;
-            }
-            try (Stream<Path> links = Files.list(algDir)) {
-                links.forEach(p -> digests.add(new Digest(algorithm, p.getFileName().toString())));
-            }
-        }
-        return digests;
-    }
+    /** Every name, sorted; a live view. */
+    NavigableSet<String> names();
 }

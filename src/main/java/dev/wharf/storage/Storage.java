@@ -1,6 +1,16 @@
 package dev.wharf.storage;
 
 import dev.wharf.config.WharfConfig;
+import dev.wharf.storage.fs.Durability;
+import dev.wharf.storage.fs.FileBlobStore;
+import dev.wharf.storage.fs.FileReferrerStore;
+import dev.wharf.storage.fs.FileRepositoryStore;
+import dev.wharf.storage.fs.FileRevisionStore;
+import dev.wharf.storage.fs.FileTagStore;
+import dev.wharf.storage.fs.FileUploadStore;
+import dev.wharf.storage.fs.LayoutVersion;
+import dev.wharf.storage.fs.StorageLayout;
+import dev.wharf.storage.fs.WriteChannels;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,13 +21,19 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-/** Everything kept under one storage root, wired together: the entry point for the server and the tools. */
+/**
+ * Every store of one storage root, wired together: the entry point for the registry service and the tools.
+ * The stores are interfaces; this builds the filesystem driver's implementations (package {@code fs}), the
+ * embedded default.
+ */
 public final class Storage implements AutoCloseable {
     private final StorageLayout layout;
-    private final Durability durability;
     private final BlobStore blobs;
     private final UploadStore uploads;
     private final RepositoryStore repositories;
+    private final TagStore tags;
+    private final RevisionStore revisions;
+    private final ReferrerStore referrers;
     private final ManifestStore manifests;
     private final ExecutorService io;
 
@@ -25,25 +41,30 @@ public final class Storage implements AutoCloseable {
         this(config, WriteChannels.DIRECT);
     }
 
-    /** A store whose upload files are opened through {@code channels} (a test seam for I/O faults). */
+    /**
+     * A store whose upload files are opened through {@code channels} (a test seam for I/O faults). Refuses
+     * ({@link LayoutVersion.IncompatibleLayoutException}) a root written by a newer layout.
+     */
     public Storage(WharfConfig.Storage config, WriteChannels channels) throws IOException {
         this.layout = new StorageLayout(config.rootPath());
         Files.createDirectories(layout.root());
         Files.createDirectories(layout.tmpDir());
-        this.durability = new Durability(config.fsync(), layout.tmpDir());
+        Durability durability = new Durability(config.fsync(), layout.tmpDir());
+        LayoutVersion.check(layout, durability);
         this.io = Executors.newCachedThreadPool(daemonThreads("wharf-io"));
-        this.blobs = new BlobStore(layout, durability);
-        this.uploads = new UploadStore(layout, durability, io, channels);
-        this.repositories = new RepositoryStore(layout, durability);
-        this.manifests = new ManifestStore(layout, durability, blobs, repositories);
+        FileBlobStore fileBlobs = new FileBlobStore(layout, durability);
+        this.blobs = fileBlobs;
+        this.uploads = new FileUploadStore(layout, durability, fileBlobs, io, channels);
+        this.repositories = new FileRepositoryStore(layout, durability);
+        this.tags = new FileTagStore(layout, durability, repositories);
+        this.revisions = new FileRevisionStore(layout, durability, repositories);
+        this.referrers = new FileReferrerStore(layout, durability);
+        this.manifests = new ManifestStore(blobs, revisions, tags, repositories, new ManifestCache());
     }
 
+    /** Where the filesystem driver keeps everything; also the home of the lock and the token key. */
     public StorageLayout layout() {
         return layout;
-    }
-
-    public Durability durability() {
-        return durability;
     }
 
     public BlobStore blobs() {
@@ -58,13 +79,25 @@ public final class Storage implements AutoCloseable {
         return repositories;
     }
 
+    public TagStore tags() {
+        return tags;
+    }
+
+    public RevisionStore revisions() {
+        return revisions;
+    }
+
+    public ReferrerStore referrers() {
+        return referrers;
+    }
+
     public ManifestStore manifests() {
         return manifests;
     }
 
     /**
      * Removes what atomic writes interrupted by a crash left in {@code tmp/}. Only the owner of the root may
-     * call this (with {@link StorageLock} held), since a live writer's temp file would go too.
+     * call this (with the storage lock held), since a live writer's temp file would go too.
      */
     public int removeTemporaryFiles() throws IOException {
         int removed = 0;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.WharfServer;
 import dev.wharf.config.ConfigLoader;
 import dev.wharf.oci.Digest;
-import dev.wharf.storage.StorageLockedException;
+import dev.wharf.storage.fs.StorageLockedException;
 import dev.wharf.testing.TestImages;
 import dev.wharf.testing.TestImages.Image;
 import dev.wharf.testing.TestRegistry;

@@ -262,7 +262,7 @@ class GarbageCollectorTest {
     }
 
     private static void ageBlob(Digest blob, Duration age) throws IOException {
-        Files.setLastModifiedTime(storage().blobs().path(blob), FileTime.from(Instant.now().minus(age)));
+        Files.setLastModifiedTime(storage().layout().blobData(blob), FileTime.from(Instant.now().minus(age)));
     }
 
     private static void age(String repository, String tag, int days) throws IOException {

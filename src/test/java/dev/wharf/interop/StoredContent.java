@@ -1,7 +1,7 @@
 package dev.wharf.interop;
 
 import dev.wharf.oci.Digest;
-import dev.wharf.storage.StorageLayout;
+import dev.wharf.storage.fs.StorageLayout;
 import dev.wharf.testing.Blobs;
 import dev.wharf.testing.TestRegistry;
 import io.restassured.response.Response;

@@ -1,7 +1,7 @@
 package dev.wharf.testing;
 
 import dev.wharf.oci.Digest;
-import dev.wharf.storage.StorageLayout;
+import dev.wharf.storage.fs.StorageLayout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.wharf.storage;
+package dev.wharf.storage.fs;
 
 import dev.wharf.WharfServer;
 import dev.wharf.config.ConfigLoader;

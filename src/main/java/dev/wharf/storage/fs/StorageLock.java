@@ -1,4 +1,4 @@
-package dev.wharf.storage;
+package dev.wharf.storage.fs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

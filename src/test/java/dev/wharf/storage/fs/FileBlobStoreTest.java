@@ -1,4 +1,4 @@
-package dev.wharf.storage;
+package dev.wharf.storage.fs;
 
 import dev.wharf.oci.Digest;
 import org.junit.jupiter.api.Test;
@@ -14,18 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class BlobStoreTest {
+class FileBlobStoreTest {
     @TempDir
     Path root;
 
-    private BlobStore store() {
+    private FileBlobStore store() {
         StorageLayout layout = new StorageLayout(root);
-        return new BlobStore(layout, new Durability(false, layout.tmpDir()));
+        return new FileBlobStore(layout, new Durability(false, layout.tmpDir()));
     }
 
     @Test
     void committingKnownContentAgainDropsTheNewFile() throws Exception {
-        BlobStore blobs = store();
+        FileBlobStore blobs = store();
         byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
         Digest digest = Digest.sha256(content);
         Path first = Files.write(root.resolve("first"), content);
@@ -39,7 +39,7 @@ class BlobStoreTest {
 
     @Test
     void putStoresSmallContentOnceAndDeleteRemovesIt() throws Exception {
-        BlobStore blobs = store();
+        FileBlobStore blobs = store();
         byte[] content = "{}".getBytes(StandardCharsets.UTF_8);
         Digest digest = Digest.sha256(content);
         assertTrue(blobs.put(digest, content));

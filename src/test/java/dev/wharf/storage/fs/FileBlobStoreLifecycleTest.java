@@ -1,4 +1,4 @@
-package dev.wharf.storage;
+package dev.wharf.storage.fs;
 
 import dev.wharf.oci.Digest;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,19 +19,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The blob store's side of garbage collection safety: ages, touches, guarded deletes and quarantine. */
-class BlobStoreLifecycleTest {
+class FileBlobStoreLifecycleTest {
     private static final byte[] CONTENT = "layer".getBytes(StandardCharsets.UTF_8);
     private static final Digest DIGEST = Digest.sha256(CONTENT);
 
     @TempDir
     Path root;
     private StorageLayout layout;
-    private BlobStore blobs;
+    private FileBlobStore blobs;
 
     @BeforeEach
     void open() {
         layout = new StorageLayout(root);
-        blobs = new BlobStore(layout, new Durability(false, layout.tmpDir()));
+        blobs = new FileBlobStore(layout, new Durability(false, layout.tmpDir()));
     }
 
     private void ageBlob(Duration age) throws IOException {
@@ -83,7 +83,7 @@ class BlobStoreLifecycleTest {
     void quarantineTakesTheBlobOutOfTheStoreAndKeepsItsBytes() throws IOException {
         blobs.put(DIGEST, CONTENT);
 
-        Path moved = blobs.quarantine(DIGEST);
+        Path moved = Path.of(blobs.quarantine(DIGEST));
 
         assertFalse(blobs.exists(DIGEST));
         assertTrue(moved.startsWith(layout.quarantineDir()));

@@ -1,4 +1,4 @@
-package dev.wharf.storage;
+package dev.wharf.storage.fs;
 
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
@@ -25,13 +25,18 @@ import java.nio.file.Path;
  *   tmp/                                   temp files of atomic metadata writes
  *   quarantine/                            blobs that failed an integrity check; never served
  *   wharf.lock                             held by the process that owns the root
+ *   layout.version                         the version of this tree (a number); see {@link LayoutVersion}
  *   auth/token-signing-key.pem             the token service's generated key (dev.wharf.auth), mode 0600
  * </pre>
  *
  * Repository name components never start with {@code _}, so {@code _layers} and friends cannot collide
- * with a nested repository.
+ * with a nested repository. Every path under the root comes from here; docs/storage.md links to this tree.
  */
 public final class StorageLayout {
+    private static final String LAYERS = "_layers";
+    private static final String MANIFESTS = "_manifests";
+    private static final String REFERRERS = "_referrers";
+
     private final Path root;
 
     public StorageLayout(Path root) {
@@ -46,8 +51,13 @@ public final class StorageLayout {
         return root.resolve("blobs");
     }
 
+    /** The folder of one digest algorithm's blobs, holding one shard folder per first two hex digits. */
+    public Path blobsDir(Digest.Algorithm algorithm) {
+        return blobsDir().resolve(algorithm.prefix());
+    }
+
     public Path blobData(Digest digest) {
-        return blobsDir().resolve(digest.algorithm().prefix()).resolve(digest.hex().substring(0, 2))
+        return blobsDir(digest.algorithm()).resolve(digest.hex().substring(0, 2))
                 .resolve(digest.hex()).resolve("data");
     }
 
@@ -60,15 +70,15 @@ public final class StorageLayout {
     }
 
     public Path layerLink(RepositoryName name, Digest digest) {
-        return repository(name).resolve("_layers").resolve(digest.algorithm().prefix()).resolve(digest.hex());
+        return layersDir(name).resolve(digest.algorithm().prefix()).resolve(digest.hex());
     }
 
     public Path layersDir(RepositoryName name) {
-        return repository(name).resolve("_layers");
+        return repository(name).resolve(LAYERS);
     }
 
     public Path revisionsDir(RepositoryName name) {
-        return repository(name).resolve("_manifests").resolve("revisions");
+        return repository(name).resolve(MANIFESTS).resolve("revisions");
     }
 
     public Path revisionLink(RepositoryName name, Digest digest) {
@@ -76,7 +86,7 @@ public final class StorageLayout {
     }
 
     public Path tagsDir(RepositoryName name) {
-        return repository(name).resolve("_manifests").resolve("tags");
+        return repository(name).resolve(MANIFESTS).resolve("tags");
     }
 
     public Path tagFile(RepositoryName name, Tag tag) {
@@ -84,7 +94,7 @@ public final class StorageLayout {
     }
 
     public Path referrersDir(RepositoryName name, Digest subject) {
-        return repository(name).resolve("_referrers").resolve(subject.algorithm().prefix()).resolve(subject.hex());
+        return repository(name).resolve(REFERRERS).resolve(subject.algorithm().prefix()).resolve(subject.hex());
     }
 
     public Path referrerFile(RepositoryName name, Digest subject, Digest referrer) {
@@ -99,6 +109,14 @@ public final class StorageLayout {
         return uploadsDir().resolve(uuid);
     }
 
+    public Path uploadData(String uuid) {
+        return uploadDir(uuid).resolve("data");
+    }
+
+    public Path uploadInfo(String uuid) {
+        return uploadDir(uuid).resolve("info.json");
+    }
+
     public Path tmpDir() {
         return root.resolve("tmp");
     }
@@ -109,5 +127,22 @@ public final class StorageLayout {
 
     public Path lockFile() {
         return root.resolve("wharf.lock");
+    }
+
+    public Path versionFile() {
+        return root.resolve("layout.version");
+    }
+
+    /** The key the built-in token service generates when none is configured. */
+    public Path tokenSigningKey() {
+        return root.resolve("auth").resolve("token-signing-key.pem");
+    }
+
+    /**
+     * Whether a folder name under {@code repositories/} marks the folder above it as a repository (it holds
+     * blob links or manifests), as the scan for repository names needs to know.
+     */
+    static boolean isRepositoryMarker(String folderName) {
+        return folderName.equals(LAYERS) || folderName.equals(MANIFESTS);
     }
 }

@@ -1,6 +1,8 @@
-package dev.wharf.storage;
+package dev.wharf.storage.fs;
 
 import dev.wharf.oci.RepositoryName;
+import dev.wharf.storage.UploadSession;
+import dev.wharf.storage.UploadStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,8 @@ class UploadPurgeTest {
     @Test
     void anUploadUntouchedPastItsExpiryIsPurgedAndARecentOneStays() throws IOException {
         StorageLayout layout = new StorageLayout(root);
-        UploadStore uploads = new UploadStore(layout, new Durability(false, layout.tmpDir()), io, WriteChannels.DIRECT);
+        Durability durability = new Durability(false, layout.tmpDir());
+        FileUploadStore uploads = new FileUploadStore(layout, durability, new FileBlobStore(layout, durability), io, WriteChannels.DIRECT);
         RepositoryName repo = RepositoryName.parse("ci/app");
         UploadSession abandoned = uploads.create(repo);
         UploadSession active = uploads.create(repo);

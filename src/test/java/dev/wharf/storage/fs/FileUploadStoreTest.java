@@ -1,7 +1,8 @@
-package dev.wharf.storage;
+package dev.wharf.storage.fs;
 
-import dev.wharf.error.ErrorCode;
-import dev.wharf.error.RegistryException;
+import dev.wharf.storage.UploadAppender;
+import dev.wharf.storage.UploadSession;
+import dev.wharf.storage.UploadStateException;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
 import org.junit.jupiter.api.AfterEach;
@@ -19,14 +20,14 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class UploadStoreTest {
+class FileUploadStoreTest {
     private static final RepositoryName REPO = RepositoryName.parse("team/store");
 
     @TempDir
     Path root;
     private ExecutorService io;
     private StorageLayout layout;
-    private UploadStore uploads;
+    private FileUploadStore uploads;
 
     @BeforeEach
     void open() {
@@ -35,8 +36,9 @@ class UploadStoreTest {
         uploads = openStore();
     }
 
-    private UploadStore openStore() {
-        return new UploadStore(layout, new Durability(false, layout.tmpDir()), io, WriteChannels.DIRECT);
+    private FileUploadStore openStore() {
+        Durability durability = new Durability(false, layout.tmpDir());
+        return new FileUploadStore(layout, durability, new FileBlobStore(layout, durability), io, WriteChannels.DIRECT);
     }
 
     @AfterEach
@@ -85,8 +87,8 @@ class UploadStoreTest {
     void chunkAtTheWrongOffsetIsRangeInvalid() throws Exception {
         UploadSession session = uploads.create(REPO);
         write(session, 0, bytes(10, 1));
-        RegistryException e = assertThrows(RegistryException.class, () -> uploads.appender(session, 5));
-        assertEquals(ErrorCode.RANGE_INVALID, e.code());
+        UploadStateException e = assertThrows(UploadStateException.class, () -> uploads.appender(session, 5));
+        assertEquals(UploadStateException.Kind.OFFSET, e.kind());
         write(session, 10, bytes(10, 1));
     }
 
@@ -94,7 +96,7 @@ class UploadStoreTest {
     void onlyOneWriteAtATime() throws Exception {
         UploadSession session = uploads.create(REPO);
         UploadAppender first = uploads.appender(session, 0);
-        assertThrows(RegistryException.class, () -> uploads.appender(session, 0));
+        assertThrows(UploadStateException.class, () -> uploads.appender(session, 0));
         first.finish().get(10, TimeUnit.SECONDS);
         write(session, 0, bytes(1, 1));
     }
@@ -103,7 +105,7 @@ class UploadStoreTest {
     void aFreshStoreRebuildsTheHashFromTheFile() throws Exception {
         UploadSession session = uploads.create(REPO);
         write(session, 0, bytes(1000, 5));
-        UploadStore afterRestart = openStore();
+        FileUploadStore afterRestart = openStore();
         UploadSession again = afterRestart.get(REPO, session.id());
         assertEquals(Digest.sha256(bytes(1000, 5)), afterRestart.digest(again, Digest.Algorithm.SHA256));
     }
@@ -111,9 +113,9 @@ class UploadStoreTest {
     @Test
     void sessionsBelongToTheirRepository() throws Exception {
         UploadSession session = uploads.create(REPO);
-        assertEquals(ErrorCode.BLOB_UPLOAD_UNKNOWN, assertThrows(RegistryException.class,
-                () -> uploads.get(RepositoryName.parse("team/other"), session.id())).code());
-        assertEquals(ErrorCode.BLOB_UPLOAD_UNKNOWN, assertThrows(RegistryException.class,
-                () -> uploads.get(REPO, "../../etc")).code());
+        assertEquals(UploadStateException.Kind.UNKNOWN, assertThrows(UploadStateException.class,
+                () -> uploads.get(RepositoryName.parse("team/other"), session.id())).kind());
+        assertEquals(UploadStateException.Kind.UNKNOWN, assertThrows(UploadStateException.class,
+                () -> uploads.get(REPO, "../../etc")).kind());
     }
 }

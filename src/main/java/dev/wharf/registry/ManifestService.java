@@ -1,0 +1,130 @@
+package dev.wharf.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wharf.error.ErrorCode;
+import dev.wharf.error.RegistryException;
+import dev.wharf.manifest.Descriptor;
+import dev.wharf.manifest.Manifest;
+import dev.wharf.manifest.ManifestParser;
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.Reference;
+import dev.wharf.oci.RepositoryName;
+import dev.wharf.storage.Storage;
+import dev.wharf.storage.StoredManifest;
+import io.vertx.core.Future;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Manifests: resolve and read (by tag or digest), push (validate, check that everything it references is
+ * there, store, tag, record it as a referrer of its subject) and delete. A pull whose tag, revision and bytes
+ * are all in memory is answered without a thread hop.
+ */
+public final class ManifestService {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Storage storage;
+    private final Blocking blocking;
+    private final boolean deleteEnabled;
+
+    ManifestService(Storage storage, Blocking blocking, boolean deleteEnabled) {
+        this.storage = storage;
+        this.blocking = blocking;
+        this.deleteEnabled = deleteEnabled;
+    }
+
+    /** The manifest {@code reference} names; {@code MANIFEST_UNKNOWN}, or {@code NAME_UNKNOWN} without the repository. */
+    public Future<StoredManifest> get(RepositoryName name, Reference reference) {
+        StoredManifest cached = storage.manifests().cached(name, reference.tag(), reference.digest());
+        if (cached != null) {
+            return Future.succeededFuture(cached);
+        }
+        return blocking.run(() -> lookup(name, reference));
+    }
+
+    private StoredManifest lookup(RepositoryName name, Reference reference) throws IOException {
+        Digest digest = reference.isDigest() ? reference.digest() : storage.tags().resolve(name, reference.tag());
+        StoredManifest manifest = digest == null ? null : storage.manifests().get(name, digest);
+        if (manifest == null) {
+            if (!storage.repositories().exists(name)) {
+                throw RegistryException.of(ErrorCode.NAME_UNKNOWN, "repository name not known to registry");
+            }
+            throw RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + reference);
+        }
+        return manifest;
+    }
+
+    /** Validates and stores a pushed manifest, tags it when {@code reference} is a tag. */
+    public Future<PushedManifest> put(RepositoryName name, Reference reference, byte[] body, String contentType) {
+        return blocking.run(() -> store(name, reference, body, contentType));
+    }
+
+    private PushedManifest store(RepositoryName name, Reference reference, byte[] body, String contentType) throws IOException {
+        Manifest manifest = ManifestParser.parse(body, contentType);
+        Digest.Algorithm algorithm = reference.isDigest() ? reference.digest().algorithm() : Digest.Algorithm.SHA256;
+        Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(body));
+        if (reference.isDigest() && !reference.digest().equals(digest)) {
+            throw RegistryException.withDetail(ErrorCode.DIGEST_INVALID, "the manifest's digest does not match the URL",
+                    Map.of("expected", reference.digest().toString(), "actual", digest.toString()));
+        }
+        checkReferencesPresent(name, manifest);
+        storage.manifests().put(name, new StoredManifest(digest, body, manifest.mediaType()));
+        if (!reference.isDigest()) {
+            storage.tags().tag(name, reference.tag(), digest);
+        }
+        if (manifest.subject() != null) {
+            Descriptor asReferrer = new Descriptor(manifest.mediaType(), digest, body.length, null,
+                    manifest.effectiveArtifactType(), manifest.annotations());
+            storage.referrers().add(name, manifest.subject().digest(), digest, JSON.writeValueAsBytes(asReferrer));
+        }
+        return new PushedManifest(digest, manifest.subject() == null ? null : manifest.subject().digest());
+    }
+
+    /**
+     * Checks that every blob and child manifest is there. Each is touched (atomically with garbage collection's
+     * removals) before it is checked, so that a collection running now either spares it for its grace period or
+     * has already removed it, in which case the push fails here instead of storing a manifest that points at
+     * nothing. A touch that fails fails the push.
+     */
+    private void checkReferencesPresent(RepositoryName name, Manifest manifest) throws IOException {
+        for (Digest blob : manifest.requiredBlobs()) {
+            if (!storage.repositories().holdsBlob(name, blob) || !storage.blobs().touchIfPresent(blob)) {
+                throw RegistryException.withDetail(ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                        "blob " + blob + " is not in repository " + name, Map.of("digest", blob.toString()));
+            }
+        }
+        for (Descriptor child : manifest.manifests()) {
+            if (!storage.blobs().touchIfPresent(child.digest()) || !storage.manifests().holds(name, child.digest())) {
+                throw RegistryException.withDetail(ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                        "manifest " + child.digest() + " of the index is not in repository " + name,
+                        Map.of("digest", child.digest().toString()));
+            }
+        }
+    }
+
+    /** Deletes a tag (the manifest stays), or a manifest by digest with its tags and its referrer record. */
+    public Future<Void> delete(RepositoryName name, Reference reference) {
+        if (!deleteEnabled) {
+            return Blocking.translated(RegistryException.of(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry"));
+        }
+        return blocking.run(() -> {
+            if (!reference.isDigest()) {
+                if (!storage.tags().untag(name, reference.tag())) {
+                    throw RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "tag unknown: " + reference);
+                }
+                return null;
+            }
+            StoredManifest stored = storage.manifests().get(name, reference.digest());
+            if (stored == null) {
+                throw RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + reference);
+            }
+            storage.manifests().delete(name, reference.digest());
+            Manifest parsed = ManifestParser.parse(stored.content(), stored.mediaType());
+            if (parsed.subject() != null) {
+                storage.referrers().remove(name, parsed.subject().digest(), reference.digest());
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,42 @@
+package dev.wharf.registry;
+
+import dev.wharf.storage.Storage;
+import io.vertx.core.Vertx;
+
+/**
+ * The registry service: every operation of the registry, on parsed values ({@code RepositoryName},
+ * {@code Digest}, {@code Reference}), answering futures whose failures are client-facing
+ * {@link dev.wharf.error.RegistryException}s. The HTTP handlers call only this; so will the pull-through cache
+ * when it fills a miss, and anything that observes pushes and pulls. It knows nothing of routing or HTTP; it
+ * uses Vert.x only to run blocking store work on worker threads.
+ */
+public final class Registry {
+    private final ManifestService manifests;
+    private final BlobService blobs;
+    private final UploadService uploads;
+    private final ListingService listings;
+
+    public Registry(Vertx vertx, Storage storage, RegistrySettings settings) {
+        Blocking blocking = new Blocking(vertx);
+        this.manifests = new ManifestService(storage, blocking, settings.deleteEnabled());
+        this.blobs = new BlobService(storage, blocking, settings.deleteEnabled());
+        this.uploads = new UploadService(storage, blocking, settings.maxUploadsPerRepository());
+        this.listings = new ListingService(storage, blocking);
+    }
+
+    public ManifestService manifests() {
+        return manifests;
+    }
+
+    public BlobService blobs() {
+        return blobs;
+    }
+
+    public UploadService uploads() {
+        return uploads;
+    }
+
+    public ListingService listings() {
+        return listings;
+    }
+}
