@@ -11,7 +11,7 @@ import dev.wharf.registry.RegistrySettings;
 import dev.wharf.storage.Storage;
 import dev.wharf.storage.fs.StorageLayout;
 import dev.wharf.storage.fs.StorageLock;
-import dev.wharf.storage.fs.WriteChannels;
+import dev.wharf.storage.fs.FileSeams;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -42,19 +42,19 @@ public final class WharfServer {
     private long purgeTimer = -1;
 
     public WharfServer(WharfConfig config) throws IOException {
-        this(config, WriteChannels.DIRECT);
+        this(config, FileSeams.DIRECT);
     }
 
     /**
-     * A server whose storage opens upload files through {@code channels} (a test seam for I/O faults).
+     * A server whose storage meets the disk through {@code seams} (a test seam for I/O faults).
      * Throws {@link dev.wharf.storage.fs.StorageLockedException} when another process owns the storage root.
      */
-    public WharfServer(WharfConfig config, WriteChannels channels) throws IOException {
+    public WharfServer(WharfConfig config, FileSeams seams) throws IOException {
         this.config = config;
         OnlineGc.checkSettings(config.gc());
         this.lock = StorageLock.acquire(new StorageLayout(config.storage().rootPath()), "serve");
         try {
-            this.storage = new Storage(config.storage(), channels);
+            this.storage = new Storage(config.storage(), seams);
             storage.removeTemporaryFiles();
         } catch (IOException | RuntimeException e) {
             lock.close();

@@ -2,6 +2,7 @@ package dev.wharf.cli;
 
 import dev.wharf.WharfServer;
 import dev.wharf.config.WharfConfig;
+import dev.wharf.storage.fs.LayoutVersion;
 import dev.wharf.storage.fs.StorageLockedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ public final class ServeCommand implements Callable<Integer> {
         WharfServer server;
         try {
             server = new WharfServer(config);
-        } catch (StorageLockedException e) {
+        } catch (StorageLockedException | LayoutVersion.IncompatibleLayoutException e) {
             System.err.println("wharf serve: " + e.getMessage());
             return 2;
         }

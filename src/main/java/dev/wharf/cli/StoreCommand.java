@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.storage.Progress;
 import dev.wharf.storage.Storage;
+import dev.wharf.storage.fs.LayoutVersion;
 import dev.wharf.storage.fs.StorageLayout;
 import dev.wharf.storage.fs.StorageLock;
 import dev.wharf.storage.fs.StorageLockedException;
@@ -59,6 +60,9 @@ abstract class StoreCommand implements Callable<Integer> {
         try (StorageLock lock = changesStore() ? StorageLock.acquire(layout, spec.name()) : null;
              Storage storage = new Storage(config.storage())) {
             return run(config, storage);
+        } catch (LayoutVersion.IncompatibleLayoutException e) {
+            err().println("wharf " + spec.name() + ": " + e.getMessage());
+            return REFUSED;
         } catch (StorageLockedException e) {
             err().println("wharf " + spec.name() + ": " + e.getMessage()
                     + (spec.name().equals("gc") ? "; a running server collects garbage on POST /_wharf/gc" : ""));

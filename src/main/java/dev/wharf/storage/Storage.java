@@ -4,13 +4,13 @@ import dev.wharf.config.WharfConfig;
 import dev.wharf.storage.fs.Durability;
 import dev.wharf.storage.fs.FileBlobStore;
 import dev.wharf.storage.fs.FileReferrerStore;
+import dev.wharf.storage.fs.FileSeams;
 import dev.wharf.storage.fs.FileRepositoryStore;
 import dev.wharf.storage.fs.FileRevisionStore;
 import dev.wharf.storage.fs.FileTagStore;
 import dev.wharf.storage.fs.FileUploadStore;
 import dev.wharf.storage.fs.LayoutVersion;
 import dev.wharf.storage.fs.StorageLayout;
-import dev.wharf.storage.fs.WriteChannels;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,23 +38,24 @@ public final class Storage implements AutoCloseable {
     private final ExecutorService io;
 
     public Storage(WharfConfig.Storage config) throws IOException {
-        this(config, WriteChannels.DIRECT);
+        this(config, FileSeams.DIRECT);
     }
 
     /**
-     * A store whose upload files are opened through {@code channels} (a test seam for I/O faults). Refuses
+     * A store that meets the disk through {@code seams} (a test seam for I/O faults). Refuses
      * ({@link LayoutVersion.IncompatibleLayoutException}) a root written by a newer layout.
      */
-    public Storage(WharfConfig.Storage config, WriteChannels channels) throws IOException {
+    public Storage(WharfConfig.Storage config, FileSeams seams) throws IOException {
         this.layout = new StorageLayout(config.rootPath());
         Files.createDirectories(layout.root());
-        Files.createDirectories(layout.tmpDir());
         Durability durability = new Durability(config.fsync(), layout.tmpDir());
+        // before anything else is written: a root this code cannot read must stay as it was
         LayoutVersion.check(layout, durability);
+        Files.createDirectories(layout.tmpDir());
         this.io = Executors.newCachedThreadPool(daemonThreads("wharf-io"));
-        FileBlobStore fileBlobs = new FileBlobStore(layout, durability);
+        FileBlobStore fileBlobs = new FileBlobStore(layout, durability, seams.times());
         this.blobs = fileBlobs;
-        this.uploads = new FileUploadStore(layout, durability, fileBlobs, io, channels);
+        this.uploads = new FileUploadStore(layout, durability, fileBlobs, io, seams.writes());
         this.repositories = new FileRepositoryStore(layout, durability);
         this.tags = new FileTagStore(layout, durability, repositories);
         this.revisions = new FileRevisionStore(layout, durability, repositories);

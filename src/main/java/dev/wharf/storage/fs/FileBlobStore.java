@@ -32,11 +32,18 @@ public final class FileBlobStore implements BlobStore {
 
     private final StorageLayout layout;
     private final Durability durability;
+    private final FileTimes times;
     private final Object[] stripes = new Object[STRIPES];
 
     public FileBlobStore(StorageLayout layout, Durability durability) {
+        this(layout, durability, FileTimes.DIRECT);
+    }
+
+    /** A store that sets blob times through {@code times} (a test seam for a failing touch). */
+    public FileBlobStore(StorageLayout layout, Durability durability, FileTimes times) {
         this.layout = layout;
         this.durability = durability;
+        this.times = times;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -232,9 +239,9 @@ public final class FileBlobStore implements BlobStore {
      * cannot be set (another owner, a read-only mount) would look old to the sweep and be removed under the
      * manifest that needs it, so a failure fails the operation that relies on it.
      */
-    private static void touch(Path file) throws IOException {
+    private void touch(Path file) throws IOException {
         try {
-            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+            times.setModified(file, FileTime.from(Instant.now()));
         } catch (IOException e) {
             LOG.error("cannot refresh the time of {}; the operation that needs the blob fails: {}", file, e.toString());
             throw new IOException("cannot protect blob " + file.getParent().getFileName() + " from garbage collection: " + e.getMessage(), e);

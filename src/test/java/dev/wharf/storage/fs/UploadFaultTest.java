@@ -39,7 +39,7 @@ class UploadFaultTest {
         WharfConfig config = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
         config = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"), config.storage(), config.uploads(),
                 config.manifests(), config.auth(), config.tls(), config.gc());
-        server = new WharfServer(config, FAULTS);
+        server = new WharfServer(config, FileSeams.DIRECT.withWrites(FAULTS));
         server.start().await(30, TimeUnit.SECONDS);
         images = new TestImages(UploadFaultTest::given, 7);
     }

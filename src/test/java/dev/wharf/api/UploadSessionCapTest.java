@@ -1,0 +1,95 @@
+package dev.wharf.api;
+
+import dev.wharf.config.WharfConfig;
+import dev.wharf.testing.Blobs;
+import dev.wharf.testing.Poll;
+import dev.wharf.testing.TestRegistry;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@code uploads.maxPerRepository}: a flood of {@code POST /blobs/uploads/} cannot fill the disk with empty
+ * sessions. Past the cap a start is 429 {@code TOOMANYREQUESTS} with {@code Retry-After}; a slot frees when a
+ * session finishes, is cancelled or expires.
+ */
+class UploadSessionCapTest {
+    private static final int CAP = 3;
+
+    private static TestRegistry startWith(String expiry, String purgeInterval) {
+        return TestRegistry.start(cfg -> new WharfConfig(cfg.http(), cfg.storage(),
+                new WharfConfig.Uploads(expiry, purgeInterval, CAP), cfg.manifests(), cfg.auth(), cfg.tls(), cfg.gc()));
+    }
+
+    private static List<String> fill(TestRegistry registry, String repository) {
+        List<String> locations = new ArrayList<>();
+        for (int i = 0; i < CAP; i++) {
+            locations.add(Blobs.startUpload(registry, repository));
+        }
+        return locations;
+    }
+
+    @Test
+    void aStartPastTheCapIs429WithRetryAfterAndTheSpecsBody() {
+        try (TestRegistry registry = startWith("24h", "24h")) {
+            fill(registry, "cap/full");
+
+            Response refused = registry.given().post("/v2/cap/full/blobs/uploads/");
+
+            assertEquals(429, refused.statusCode());
+            refused.then().header("Retry-After", "60").body("errors[0].code", equalTo("TOOMANYREQUESTS"));
+            // a monolithic push opens a session too, and is refused the same way, storing nothing
+            byte[] content = Blobs.content(100, 7);
+            registry.given().contentType("application/octet-stream").body(content)
+                    .post("/v2/cap/full/blobs/uploads/?digest=" + Blobs.sha256(content)).then().statusCode(429);
+            registry.given().head("/v2/cap/full/blobs/" + Blobs.sha256(content)).then().statusCode(404);
+            // other repositories are not held back by this one
+            Blobs.startUpload(registry, "cap/other");
+            // a mount of a blob already there needs no session and goes through
+            Blobs.push(registry, "cap/other", content);
+            registry.given().post("/v2/cap/full/blobs/uploads/?mount=" + Blobs.sha256(content) + "&from=cap/other")
+                    .then().statusCode(201);
+        }
+    }
+
+    @Test
+    void finishingOrCancellingASessionFreesItsSlot() {
+        try (TestRegistry registry = startWith("24h", "24h")) {
+            List<String> open = fill(registry, "cap/free");
+            registry.given().post("/v2/cap/free/blobs/uploads/").then().statusCode(429);
+
+            registry.given().delete(open.get(0)).then().statusCode(204);
+            String again = Blobs.startUpload(registry, "cap/free");
+            registry.given().post("/v2/cap/free/blobs/uploads/").then().statusCode(429);
+
+            byte[] content = Blobs.content(50, 3);
+            registry.given().contentType("application/octet-stream").body(content)
+                    .put(again + "?digest=" + Blobs.sha256(content)).then().statusCode(201);
+            Blobs.startUpload(registry, "cap/free");
+        }
+    }
+
+    @Test
+    void expiredSessionsFreeTheirSlots() {
+        try (TestRegistry registry = startWith("1ms", "20ms")) {
+            fill(registry, "cap/expiring");
+            Poll.until("the purge frees the slots",
+                    () -> registry.given().post("/v2/cap/expiring/blobs/uploads/").statusCode() == 202);
+        }
+    }
+
+    @Test
+    void sessionsLeftOverFromAnEarlierRunCountAfterARestart() throws Exception {
+        try (TestRegistry registry = startWith("24h", "24h")) {
+            fill(registry, "cap/restart");
+            registry.stopServer();
+            registry.boot();
+            registry.given().post("/v2/cap/restart/blobs/uploads/").then().statusCode(429);
+        }
+    }
+}
