@@ -198,7 +198,7 @@ public final class FileBlobStore implements BlobStore {
             if (!exists(digest)) {
                 return null;
             }
-            Path target = layout.quarantineDir().resolve(digest.algorithm().prefix() + "-" + digest.hex());
+            Path target = layout.quarantined(digest);
             durability.moveIntoPlace(path(digest), target);
             delete(digest);
             return target.toString();

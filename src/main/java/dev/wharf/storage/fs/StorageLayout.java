@@ -125,6 +125,11 @@ public final class StorageLayout {
         return root.resolve("quarantine");
     }
 
+    /** Where a blob that failed verification is kept. */
+    public Path quarantined(Digest digest) {
+        return quarantineDir().resolve(digest.algorithm().prefix() + "-" + digest.hex());
+    }
+
     public Path lockFile() {
         return root.resolve("wharf.lock");
     }
