@@ -1,6 +1,5 @@
 package dev.wharf.api;
 
-import dev.wharf.error.ErrorCode;
 import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import io.vertx.core.Future;

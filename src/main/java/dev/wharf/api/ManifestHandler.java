@@ -1,7 +1,11 @@
 package dev.wharf.api;
 
+import dev.wharf.error.ErrorCode;
+import dev.wharf.error.RegistryException;
+import dev.wharf.oci.Digest;
 import dev.wharf.oci.Reference;
 import dev.wharf.oci.RepositoryName;
+import dev.wharf.oci.Tag;
 import dev.wharf.registry.ManifestService;
 import dev.wharf.storage.StoredManifest;
 import io.vertx.core.Future;
@@ -22,16 +26,29 @@ final class ManifestHandler {
 
     Future<Void> handle(RoutingContext ctx, ApiRoute route) {
         HttpMethod method = ctx.request().method();
-        Reference reference = Reference.parse(route.reference());
         if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-            return manifests.get(route.name(), reference).compose(m -> send(ctx, m, method == HttpMethod.HEAD));
-        } else if (method == HttpMethod.PUT) {
+            return manifests.get(route.name(), readable(route.reference())).compose(m -> send(ctx, m, method == HttpMethod.HEAD));
+        }
+        Reference reference = Reference.parse(route.reference());
+        if (method == HttpMethod.PUT) {
             return put(ctx, route.name(), reference);
         } else if (method == HttpMethod.DELETE) {
             return manifests.delete(route.name(), reference)
                     .compose(v -> ctx.response().setStatusCode(202).putHeader("Content-Length", "0").end());
         }
         throw Http.methodNotAllowed();
+    }
+
+    /**
+     * The reference of a read. A string that is neither a tag nor a digest names nothing that can exist, so a
+     * read of it is {@code MANIFEST_UNKNOWN} (404, as the conformance suite and Distribution expect), while a
+     * push to it stays {@code TAG_INVALID}. A malformed digest stays {@code DIGEST_INVALID}.
+     */
+    private static Reference readable(String text) {
+        if (!Digest.looksLikeDigest(text) && !Tag.isValid(text)) {
+            throw RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: no tag or digest has that form");
+        }
+        return Reference.parse(text);
     }
 
     private static Future<Void> send(RoutingContext ctx, StoredManifest manifest, boolean headOnly) {

@@ -1,7 +1,6 @@
 package dev.wharf.api;
 
 import dev.wharf.config.WharfConfig;
-import dev.wharf.error.ErrorCode;
 import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import dev.wharf.registry.Registry;

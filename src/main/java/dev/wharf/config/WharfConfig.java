@@ -38,8 +38,10 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     /**
      * @param maxPerRepository upload sessions one repository may hold open at once; beyond it a start is
      *                         answered 429 (0: no limit)
+     * @param automaticMount   whether a mount without {@code from} looks for a repository the caller may pull
+     *                         the blob from (201), or is answered as a plain upload start (202)
      */
-    public record Uploads(String expiry, String purgeInterval, int maxPerRepository) {
+    public record Uploads(String expiry, String purgeInterval, int maxPerRepository, boolean automaticMount) {
         public Uploads {
             Durations.parse(expiry);
             Durations.parse(purgeInterval);

@@ -1,6 +1,5 @@
 package dev.wharf.gc;
 
-import dev.wharf.error.ErrorCode;
 import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import dev.wharf.manifest.Descriptor;

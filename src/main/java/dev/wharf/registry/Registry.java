@@ -20,7 +20,7 @@ public final class Registry {
         Blocking blocking = new Blocking(vertx);
         this.manifests = new ManifestService(storage, blocking, settings.deleteEnabled());
         this.blobs = new BlobService(storage, blocking, settings.deleteEnabled());
-        this.uploads = new UploadService(storage, blocking, settings.maxUploadsPerRepository());
+        this.uploads = new UploadService(storage, blocking, settings.maxUploadsPerRepository(), settings.automaticMount());
         this.listings = new ListingService(storage, blocking);
     }
 

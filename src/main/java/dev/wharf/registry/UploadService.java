@@ -27,12 +27,14 @@ public final class UploadService {
     private final Blocking blocking;
     private final BlobMounts mounts;
     private final int maxPerRepository;
+    private final boolean automaticMount;
 
-    UploadService(Storage storage, Blocking blocking, int maxPerRepository) {
+    UploadService(Storage storage, Blocking blocking, int maxPerRepository, boolean automaticMount) {
         this.storage = storage;
         this.blocking = blocking;
         this.mounts = new BlobMounts(storage);
         this.maxPerRepository = maxPerRepository;
+        this.automaticMount = automaticMount;
     }
 
     /**
@@ -101,9 +103,12 @@ public final class UploadService {
 
     /**
      * Links a stored blob into {@code target} when the caller may pull it from {@code from} (any repository
-     * when null); false means the client should upload it after all.
+     * when null, if {@code uploads.automaticMount} is on); false means the client should upload it after all.
      */
     public Future<Boolean> mount(RepositoryName target, Digest digest, RepositoryName from, Predicate<RepositoryName> mayPull) {
+        if (from == null && !automaticMount) {
+            return Future.succeededFuture(false);
+        }
         return blocking.run(() -> mounts.tryMount(target, digest, from, mayPull));
     }
 }

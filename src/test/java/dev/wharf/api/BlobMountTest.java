@@ -1,7 +1,9 @@
 package dev.wharf.api;
 
+import dev.wharf.config.WharfConfig;
 import dev.wharf.testing.Blobs;
 import dev.wharf.testing.RegistryTest;
+import dev.wharf.testing.TestRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.Matchers.equalTo;
@@ -47,5 +49,19 @@ class BlobMountTest extends RegistryTest {
                 .header("Docker-Content-Digest", equalTo(digest));
         assertArrayEquals(content, registry.given().get("/v2/app/four/blobs/" + digest).then().statusCode(200)
                 .extract().asByteArray());
+    }
+
+    @Test
+    void withAutomaticMountsOffAMountWithoutFromStartsAPlainUploadAndAMountWithFromStillWorks() {
+        try (TestRegistry off = TestRegistry.start(c -> new WharfConfig(c.http(), c.storage(),
+                new WharfConfig.Uploads(c.uploads().expiry(), c.uploads().purgeInterval(), c.uploads().maxPerRepository(), false),
+                c.manifests(), c.auth(), c.tls(), c.gc()))) {
+            byte[] content = Blobs.content(300, 6);
+            String digest = Blobs.push(off, "base/shared", content);
+            off.given().post("/v2/app/five/blobs/uploads/?mount=" + digest).then().statusCode(202)
+                    .header("Location", startsWith("/v2/app/five/blobs/uploads/"));
+            off.given().head("/v2/app/five/blobs/" + digest).then().statusCode(404);
+            off.given().post("/v2/app/five/blobs/uploads/?mount=" + digest + "&from=base/shared").then().statusCode(201);
+        }
     }
 }

@@ -16,7 +16,7 @@ class UploadExpiryTest {
 
     private static TestRegistry startWith(String expiry, String purgeInterval) {
         return TestRegistry.start(cfg -> new WharfConfig(cfg.http(), cfg.storage(),
-                new WharfConfig.Uploads(expiry, purgeInterval, cfg.uploads().maxPerRepository()), cfg.manifests(), cfg.auth(), cfg.tls(), cfg.gc()));
+                new WharfConfig.Uploads(expiry, purgeInterval, cfg.uploads().maxPerRepository(), cfg.uploads().automaticMount()), cfg.manifests(), cfg.auth(), cfg.tls(), cfg.gc()));
     }
 
     @Test

@@ -23,7 +23,7 @@ class UploadSessionCapTest {
 
     private static TestRegistry startWith(String expiry, String purgeInterval) {
         return TestRegistry.start(cfg -> new WharfConfig(cfg.http(), cfg.storage(),
-                new WharfConfig.Uploads(expiry, purgeInterval, CAP), cfg.manifests(), cfg.auth(), cfg.tls(), cfg.gc()));
+                new WharfConfig.Uploads(expiry, purgeInterval, CAP, true), cfg.manifests(), cfg.auth(), cfg.tls(), cfg.gc()));
     }
 
     private static List<String> fill(TestRegistry registry, String repository) {

@@ -65,6 +65,23 @@ public final class ExternalClient {
         return new ExternalClient(found, List.of(), List.of(), Map.of(), null, DEFAULT_TIMEOUT);
     }
 
+    /**
+     * The program at {@code executable} (a measuring instrument beside the project, not on the PATH). When it is
+     * missing the calling test is skipped, or fails when {@value #REQUIRE_PROPERTY} is {@code true}, saying
+     * {@code whereFrom}.
+     */
+    public static ExternalClient requireAt(Path executable, String whereFrom) {
+        Path absolute = executable.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(absolute) || !Files.isExecutable(absolute)) {
+            String message = absolute + " not found: " + whereFrom;
+            if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
+                Assertions.fail(message + " (" + REQUIRE_PROPERTY + "=true makes a missing client a failure)");
+            }
+            Assumptions.abort(message);
+        }
+        return new ExternalClient(absolute, List.of(), List.of(), Map.of(), null, DEFAULT_TIMEOUT);
+    }
+
     /** Whether {@code binary} is an executable somewhere on the PATH. */
     public static boolean installed(String binary) {
         return findOnPath(binary) != null;

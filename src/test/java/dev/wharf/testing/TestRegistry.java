@@ -3,6 +3,7 @@ package dev.wharf.testing;
 import dev.wharf.WharfServer;
 import dev.wharf.config.ConfigLoader;
 import dev.wharf.config.WharfConfig;
+import dev.wharf.storage.fs.FileSeams;
 import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
@@ -25,11 +26,13 @@ public final class TestRegistry implements AutoCloseable {
 
     private final Path root;
     private final WharfConfig config;
+    private final FileSeams seams;
     private WharfServer server;
 
-    private TestRegistry(Path root, WharfConfig config) {
+    private TestRegistry(Path root, WharfConfig config, FileSeams seams) {
         this.root = root;
         this.config = config;
+        this.seams = seams;
     }
 
     public static TestRegistry start() {
@@ -38,12 +41,17 @@ public final class TestRegistry implements AutoCloseable {
 
     /** Starts with the built-in defaults, a temp root and a free port, after {@code tweak} has had its say. */
     public static TestRegistry start(UnaryOperator<WharfConfig> tweak) {
+        return start(tweak, FileSeams.DIRECT);
+    }
+
+    /** As {@link #start(UnaryOperator)}, with storage that meets the disk through {@code seams} (fault tests). */
+    public static TestRegistry start(UnaryOperator<WharfConfig> tweak, FileSeams seams) {
         try {
             Path root = Files.createTempDirectory("wharf-test-");
             WharfConfig base = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
             base = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"),
                     new WharfConfig.Storage(root.toString(), true, true), base.uploads(), base.manifests(), base.auth(), base.tls(), base.gc());
-            TestRegistry registry = new TestRegistry(root, tweak.apply(base));
+            TestRegistry registry = new TestRegistry(root, tweak.apply(base), seams);
             registry.boot();
             return registry;
         } catch (IOException e) {
@@ -53,7 +61,7 @@ public final class TestRegistry implements AutoCloseable {
 
     /** Starts the server (again) over the same storage root, as after a restart. */
     public void boot() throws IOException {
-        server = new WharfServer(config);
+        server = new WharfServer(config, seams);
         try {
             server.start().await(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {

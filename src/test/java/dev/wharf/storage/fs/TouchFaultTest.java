@@ -1,12 +1,8 @@
 package dev.wharf.storage.fs;
 
-import dev.wharf.WharfServer;
-import dev.wharf.config.ConfigLoader;
-import dev.wharf.config.WharfConfig;
 import dev.wharf.oci.Digest;
-import dev.wharf.testing.TempDirs;
+import dev.wharf.testing.TestRegistry;
 import dev.wharf.testing.TestImages;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterAll;
@@ -14,12 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.hamcrest.Matchers.equalTo;
@@ -34,14 +27,11 @@ class TouchFaultTest {
     /** What the next touch throws; null: touches work. */
     private static final AtomicReference<RuntimeException> UNCHECKED = new AtomicReference<>();
     private static volatile boolean denied;
-    private static Path root;
-    private static WharfServer server;
+    private static TestRegistry registry;
     private static TestImages images;
 
     @BeforeAll
-    static void start() throws Exception {
-        root = Files.createTempDirectory("wharf-touch-");
-        WharfConfig config = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
+    static void start() {
         FileTimes faulty = (file, time) -> {
             if (UNCHECKED.get() != null) {
                 throw UNCHECKED.get();
@@ -51,15 +41,13 @@ class TouchFaultTest {
             }
             Files.setLastModifiedTime(file, time);
         };
-        server = new WharfServer(config, FileSeams.DIRECT.withTimes(faulty));
-        server.start().await(30, TimeUnit.SECONDS);
-        images = new TestImages(TouchFaultTest::given, 11);
+        registry = TestRegistry.start(c -> c, FileSeams.DIRECT.withTimes(faulty));
+        images = new TestImages(registry);
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        server.stop();
-        TempDirs.delete(root);
+    static void stop() {
+        registry.close();
     }
 
     @BeforeEach
@@ -69,7 +57,7 @@ class TouchFaultTest {
     }
 
     private static RequestSpecification given() {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(server.port()).urlEncodingEnabled(false);
+        return registry.given();
     }
 
     /** The same image's manifest with an annotation, so it is new content over blobs the repository holds. */

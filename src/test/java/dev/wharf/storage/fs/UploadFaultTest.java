@@ -1,12 +1,8 @@
 package dev.wharf.storage.fs;
 
-import dev.wharf.WharfServer;
-import dev.wharf.config.ConfigLoader;
-import dev.wharf.config.WharfConfig;
 import dev.wharf.oci.Digest;
-import dev.wharf.testing.TempDirs;
+import dev.wharf.testing.TestRegistry;
 import dev.wharf.testing.TestImages;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.hamcrest.Matchers.containsString;
@@ -29,25 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** A full disk or an I/O error while an upload is written: the client hears a 5xx, the store stays consistent. */
 class UploadFaultTest {
     private static final FaultyWriteChannels FAULTS = new FaultyWriteChannels();
-    private static Path root;
-    private static WharfServer server;
+    private static TestRegistry registry;
     private static TestImages images;
 
     @BeforeAll
-    static void start() throws Exception {
-        root = Files.createTempDirectory("wharf-fault-");
-        WharfConfig config = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
-        config = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"), config.storage(), config.uploads(),
-                config.manifests(), config.auth(), config.tls(), config.gc());
-        server = new WharfServer(config, FileSeams.DIRECT.withWrites(FAULTS));
-        server.start().await(30, TimeUnit.SECONDS);
-        images = new TestImages(UploadFaultTest::given, 7);
+    static void start() {
+        registry = TestRegistry.start(c -> c, FileSeams.DIRECT.withWrites(FAULTS));
+        images = new TestImages(registry);
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        server.stop();
-        TempDirs.delete(root);
+    static void stop() {
+        registry.close();
     }
 
     @BeforeEach
@@ -56,7 +44,7 @@ class UploadFaultTest {
     }
 
     private static RequestSpecification given() {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(server.port()).urlEncodingEnabled(false);
+        return registry.given();
     }
 
     private static long count(Path dir) throws IOException {
@@ -79,8 +67,8 @@ class UploadFaultTest {
         response.then().body("errors[0].message", containsString("disk is full"));
         Digest digest = Digest.sha256(content);
         given().head("/v2/fault/full/blobs/" + digest).then().statusCode(404);
-        assertEquals(false, server.storage().blobs().exists(digest));
-        assertEquals(0, count(server.storage().layout().uploadsDir()), "the failed session is discarded");
+        assertEquals(false, registry.server().storage().blobs().exists(digest));
+        assertEquals(0, count(registry.server().storage().layout().uploadsDir()), "the failed session is discarded");
     }
 
     @Test

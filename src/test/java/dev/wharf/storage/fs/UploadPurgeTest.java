@@ -2,7 +2,6 @@ package dev.wharf.storage.fs;
 
 import dev.wharf.oci.RepositoryName;
 import dev.wharf.storage.UploadSession;
-import dev.wharf.storage.UploadStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
