@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public record ApiRoute(Kind kind, HttpMethod method, RepositoryName name, String reference) {
 
-    public enum Kind { BASE, CATALOG, TAGS, MANIFEST, BLOB, UPLOAD_START, UPLOAD, REFERRERS }
+    public enum Kind { BASE, CATALOG, TAGS, MANIFEST, BLOB, UPLOAD_START, UPLOAD, REFERRERS, SEARCH }
 
     /** What a request does to a repository, as access control sees it. */
     public enum Action { PULL, PUSH, DELETE, NONE }
@@ -32,6 +32,10 @@ public record ApiRoute(Kind kind, HttpMethod method, RepositoryName name, String
     public static ApiRoute match(HttpMethod method, String rawPath) {
         if (rawPath.equals("/v2/") || rawPath.equals("/v2")) {
             return new ApiRoute(Kind.BASE, method, null, null);
+        }
+        if (rawPath.equals("/v1/search")) {
+            // Docker's search API (docker search HOST/term); the rest of v1 is long gone from every client
+            return new ApiRoute(Kind.SEARCH, method, null, null);
         }
         if (!rawPath.startsWith("/v2/")) {
             return null;

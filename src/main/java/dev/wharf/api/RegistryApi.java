@@ -29,6 +29,7 @@ public final class RegistryApi {
     private final TagListHandler tags;
     private final CatalogHandler catalog;
     private final ReferrersHandler referrers;
+    private final SearchHandler search;
 
     public RegistryApi(Vertx vertx, Registry registry, WharfConfig config, AccessCheck access) {
         this.blobs = new BlobHandler(registry.blobs());
@@ -37,6 +38,7 @@ public final class RegistryApi {
         this.tags = new TagListHandler(registry.listings());
         this.catalog = new CatalogHandler(registry.listings(), access);
         this.referrers = new ReferrersHandler(registry.listings());
+        this.search = new SearchHandler(registry.search(), access);
     }
 
     /** The router: route parsing, then each gate in order, then the endpoint handlers. */
@@ -105,6 +107,7 @@ public final class RegistryApi {
             case TAGS -> tags.handle(ctx, route);
             case CATALOG -> catalog.handle(ctx);
             case REFERRERS -> referrers.handle(ctx, route);
+            case SEARCH -> search.handle(ctx);
         };
     }
 

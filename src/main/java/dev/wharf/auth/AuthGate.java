@@ -135,9 +135,15 @@ public final class AuthGate implements Handler<RoutingContext>, AccessCheck {
         }
     }
 
-    /** The base endpoint and the catalog: any signed-in caller; the catalog with a token needs the catalog scope. */
+    /**
+     * The base endpoint and the catalog: any signed-in caller; the catalog with a token needs the catalog scope.
+     * Search: every caller, anonymous too (Docker's daemon sends no credentials to a plain-HTTP registry's
+     * search), since its answer holds only what the caller may pull.
+     */
     private void authorizeRegistryWide(RoutingContext ctx, Caller caller, ApiRoute route) {
-        if (caller.user() == null) {
+        if (route.kind() == ApiRoute.Kind.SEARCH) {
+            ctx.next();
+        } else if (caller.user() == null) {
             challenge(ctx, caller.viaToken() ? "insufficient_scope" : null, "authentication required");
         } else if (route.kind() == ApiRoute.Kind.CATALOG && caller.viaToken() && !caller.tokenGrantsCatalog()) {
             challenge(ctx, "insufficient_scope", "the token does not grant the catalog");

@@ -15,6 +15,7 @@ public final class Registry {
     private final BlobService blobs;
     private final UploadService uploads;
     private final ListingService listings;
+    private final SearchService search;
 
     public Registry(Vertx vertx, Storage storage, RegistrySettings settings) {
         Blocking blocking = new Blocking(vertx);
@@ -22,6 +23,7 @@ public final class Registry {
         this.blobs = new BlobService(storage, blocking, settings.deleteEnabled());
         this.uploads = new UploadService(storage, blocking, settings.maxUploadsPerRepository(), settings.automaticMount());
         this.listings = new ListingService(storage, blocking);
+        this.search = new SearchService(storage, blocking);
     }
 
     public ManifestService manifests() {
@@ -38,5 +40,9 @@ public final class Registry {
 
     public ListingService listings() {
         return listings;
+    }
+
+    public SearchService search() {
+        return search;
     }
 }

@@ -38,6 +38,9 @@ public interface TagStore {
     /** When the tag was last pushed, or null when it does not exist (retention). */
     Instant pushedAt(RepositoryName repository, Tag tag) throws IOException;
 
+    /** The repository's most recently pushed tag, or null when it has none (search descriptions). */
+    Tag newest(RepositoryName repository) throws IOException;
+
     /** Whether the repository's tags are in memory, so that reading them cannot block. */
     boolean isInMemory(RepositoryName repository);
 }
