@@ -13,10 +13,15 @@ public final class Poll {
     }
 
     public static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + BOUND_MILLIS * 1_000_000;
+        until(what, java.time.Duration.ofMillis(BOUND_MILLIS), condition);
+    }
+
+    /** As {@link #until(String, BooleanSupplier)}, for what takes longer than the usual bound (a daemon's start). */
+    public static void until(String what, java.time.Duration bound, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + bound.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("still not true after " + BOUND_MILLIS + " ms: " + what);
+                throw new AssertionError("still not true after " + bound.toMillis() + " ms: " + what);
             }
             try {
                 Thread.sleep(10);
