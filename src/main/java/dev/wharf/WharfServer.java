@@ -1,6 +1,7 @@
 package dev.wharf;
 
 import dev.wharf.api.AccessCheck;
+import dev.wharf.api.ConnectionGuard;
 import dev.wharf.api.RegistryApi;
 import dev.wharf.auth.Auth;
 import dev.wharf.config.WharfConfig;
@@ -91,7 +92,12 @@ public final class WharfServer {
                 .setHandle100ContinueAutomatically(true)
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true)
-                .setMaxInitialLineLength(16 * 1024);
+                .setMaxInitialLineLength(16 * 1024)
+                // No cleartext HTTP/2 (h2c): no registry client speaks it, and with it on Vert.x hands a plain
+                // connection to the connection handler only once its first request head is complete (it must first
+                // rule out an h2c preface or upgrade), so the ConnectionGuard could not time that head at all.
+                .setHttp2ClearTextEnabled(false);
+        ConnectionGuard guard = new ConnectionGuard(vertx, config.http());
         WharfConfig.Tls tls = config.tls();
         if (tls.enabled()) {
             // ALPN offers HTTP/2 first and HTTP/1.1 as the fallback (Vert.x's default protocol list).
@@ -108,7 +114,7 @@ public final class WharfServer {
         }
         gc.mount(root, auth != null ? auth.adminGate() : RoutingContext::next);
         root.route("/*").subRouter(api.router(vertx, gates));
-        server = vertx.createHttpServer(options).requestHandler(root);
+        server = vertx.createHttpServer(options).connectionHandler(guard::connected).requestHandler(guard.watching(root));
         schedulePurge();
         gc.schedule();
         return server.listen().map(s -> {

@@ -14,14 +14,60 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc) {
 
-    public record Http(String host, int port, int eventLoops, String shutdownTimeout) {
+    /**
+     * The HTTP listener and how long a connection may hold the server without using it (see ConnectionGuard).
+     *
+     * @param headerTimeout    a new connection's first request head (request line and headers) must be complete
+     *                         within this, or the connection is closed; {@code 0s}: no limit
+     * @param keepAliveTimeout a connection with no request in flight is closed when no next request head is complete
+     *                         within this; {@code 0s}: no limit
+     * @param bodyTimeout      a request body that sends no byte for this long, while the server is ready to read, is
+     *                         cut; {@code 0s}: no limit
+     * @param maxConnections   open connections at most; beyond, a new one is closed at once; {@code 0}: unlimited
+     */
+    public record Http(String host, int port, int eventLoops, String shutdownTimeout, String headerTimeout,
+                       String keepAliveTimeout, String bodyTimeout, int maxConnections) {
+        /** The shipped defaults of the connection limits (the same as in config/wharf.yaml). */
+        public static final String DEFAULT_HEADER_TIMEOUT = "30s";
+        public static final String DEFAULT_KEEP_ALIVE_TIMEOUT = "60s";
+        public static final String DEFAULT_BODY_TIMEOUT = "60s";
+        public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
         public Http {
             // a bad duration is refused while the configuration loads, not when shutdown first reads it
             Durations.parse(shutdownTimeout);
+            Durations.parse(headerTimeout);
+            Durations.parse(keepAliveTimeout);
+            Durations.parse(bodyTimeout);
+            if (maxConnections < 0) {
+                throw new IllegalArgumentException("http.maxConnections must be 0 (unlimited) or more, not " + maxConnections);
+            }
+        }
+
+        /** A listener with the connection limits at their shipped defaults. */
+        public Http(String host, int port, int eventLoops, String shutdownTimeout) {
+            this(host, port, eventLoops, shutdownTimeout, DEFAULT_HEADER_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT,
+                    DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+        }
+
+        public Http withConnectionLimits(String headerTimeout, String keepAliveTimeout, String bodyTimeout, int maxConnections) {
+            return new Http(host, port, eventLoops, shutdownTimeout, headerTimeout, keepAliveTimeout, bodyTimeout, maxConnections);
         }
 
         public Duration shutdownTimeoutDuration() {
             return Durations.parse(shutdownTimeout);
+        }
+
+        public Duration headerTimeoutDuration() {
+            return Durations.parse(headerTimeout);
+        }
+
+        public Duration keepAliveTimeoutDuration() {
+            return Durations.parse(keepAliveTimeout);
+        }
+
+        public Duration bodyTimeoutDuration() {
+            return Durations.parse(bodyTimeout);
         }
 
         public int eventLoopCount() {
@@ -211,8 +257,12 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     public WharfConfig withPort(int port) {
-        return new WharfConfig(new Http(http.host(), port, http.eventLoops(), http.shutdownTimeout()), storage, uploads, manifests,
-                auth, tls, gc);
+        return withHttp(new Http(http.host(), port, http.eventLoops(), http.shutdownTimeout(), http.headerTimeout(),
+                http.keepAliveTimeout(), http.bodyTimeout(), http.maxConnections()));
+    }
+
+    public WharfConfig withHttp(Http http) {
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
     }
 
     public WharfConfig withAuth(Auth auth) {
