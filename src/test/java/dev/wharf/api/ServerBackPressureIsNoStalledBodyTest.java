@@ -1,6 +1,7 @@
 package dev.wharf.api;
 
 import dev.wharf.WharfServer;
+import dev.wharf.storage.fs.FileSeams;
 import dev.wharf.config.ConfigLoader;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.testing.Blobs;
@@ -40,7 +41,7 @@ class ServerBackPressureIsNoStalledBodyTest {
         root = Files.createTempDirectory("wharf-backpressure-");
         WharfConfig config = ConfigLoader.defaultsOnly().withStorageRoot(root.toString())
                 .withHttp(new WharfConfig.Http("127.0.0.1", 0, 2, "5s").withConnectionLimits("1s", "1s", "1s", 0));
-        server = new WharfServer(config, DISK);
+        server = new WharfServer(config, FileSeams.DIRECT.withWrites(DISK));
         server.start().await(30, TimeUnit.SECONDS);
     }
 

@@ -1,6 +1,6 @@
 package dev.wharf.testing;
 
-import dev.wharf.storage.WriteChannels;
+import dev.wharf.storage.fs.WriteChannels;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
