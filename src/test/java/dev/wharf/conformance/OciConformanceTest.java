@@ -7,6 +7,7 @@ import dev.wharf.testing.TempDirs;
 import dev.wharf.testing.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pass every spec it does not skip by design: 75 passed, 0 failed (79 specs; 4 belong to the other setting of a
  * switch in any one run).
  */
+@Tag("interop")
 class OciConformanceTest {
     private static final Path SUITE = Path.of("../shared/tools/oci-conformance/conformance.test");
     private static final String USER = "conformance";

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing; {@code docker login} with Basic auth and with the token service; and {@code docker search}. One daemon
  * for the class, trusting three Wharfs over plain HTTP: open, Basic, token.
  */
+@Tag("interop")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DockerEngineTest {
     private static final String BASE = "wharf-test-base:1";
