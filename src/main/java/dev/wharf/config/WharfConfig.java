@@ -29,7 +29,7 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
                        String keepAliveTimeout, String bodyTimeout, int maxConnections) {
         /** The shipped defaults of the connection limits (the same as in config/wharf.yaml). */
         public static final String DEFAULT_HEADER_TIMEOUT = "30s";
-        public static final String DEFAULT_KEEP_ALIVE_TIMEOUT = "60s";
+        public static final String DEFAULT_KEEP_ALIVE_TIMEOUT = "120s";
         public static final String DEFAULT_BODY_TIMEOUT = "60s";
         public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 

@@ -28,7 +28,7 @@ class ConnectionLimitsConfigTest {
     void shippedDefaultsAreThoseOfTheShortHttpConstructor() throws IOException {
         WharfConfig.Http loaded = ConfigLoader.load(file("{}\n"), Map.of()).http();
         assertEquals(Duration.ofSeconds(30), loaded.headerTimeoutDuration());
-        assertEquals(Duration.ofSeconds(60), loaded.keepAliveTimeoutDuration());
+        assertEquals(Duration.ofSeconds(120), loaded.keepAliveTimeoutDuration());
         assertEquals(Duration.ofSeconds(60), loaded.bodyTimeoutDuration());
         assertEquals(1024, loaded.maxConnections());
         WharfConfig.Http shortForm = new WharfConfig.Http(loaded.host(), loaded.port(), loaded.eventLoops(), loaded.shutdownTimeout());

@@ -68,7 +68,7 @@ class DockerEngineTest {
         return "127.0.0.1:" + registry.port();
     }
 
-    /** alice may push and pull under team/, bob may only pull. */
+    /** alice may push and pull under team/, bob may only pull, anonymous callers may pull team/public. */
     private static WharfConfig.Auth auth(String mode) {
         try {
             Path htpasswd = Files.writeString(authDir.resolve("htpasswd-" + mode),
@@ -83,6 +83,9 @@ class DockerEngineTest {
                           actions: [pull, push, delete]
                         - users: [bob]
                           repositories: ["team/**"]
+                          actions: [pull]
+                      anonymous:
+                        - repositories: ["team/public"]
                           actions: [pull]
                     """.formatted(htpasswd, mode));
             return ConfigLoader.load(config, Map.of()).auth();
@@ -204,6 +207,12 @@ class DockerEngineTest {
         docker().run("rmi", image);
         assertEquals(pushed, DockerDaemon.pulledDigest(docker().run("pull", image)));
         assertEquals("pushed-with-" + marker, docker().run("run", "--rm", "--network", "none", image).stdout().trim());
+        String published = host + "/team/public:1";
+        docker().run("tag", image, published);
+        docker().run("push", published);
+        // Docker's daemon sends no credentials to a plain-HTTP registry's search: it sees what anonymous may pull
+        ExternalClient.Result search = docker().run("search", "--format", "{{.Name}}", host + "/team");
+        assertEquals(List.of("team/public"), search.stdout().lines().toList(), search.output());
         docker().run("logout", host);
 
         // bob may pull but not push
