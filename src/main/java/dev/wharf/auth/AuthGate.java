@@ -137,8 +137,8 @@ public final class AuthGate implements Handler<RoutingContext>, AccessCheck {
 
     /**
      * The base endpoint and the catalog: any signed-in caller; the catalog with a token needs the catalog scope.
-     * Search: every caller, anonymous too (Docker's daemon sends no credentials to a plain-HTTP registry's
-     * search), since its answer holds only what the caller may pull.
+     * Search: every caller, anonymous too (a {@code docker search} without {@code docker login} must still work),
+     * since its answer holds only what the caller may pull.
      */
     private void authorizeRegistryWide(RoutingContext ctx, Caller caller, ApiRoute route) {
         if (route.kind() == ApiRoute.Kind.SEARCH) {

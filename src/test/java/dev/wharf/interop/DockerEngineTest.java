@@ -210,10 +210,13 @@ class DockerEngineTest {
         String published = host + "/team/public:1";
         docker().run("tag", image, published);
         docker().run("push", published);
-        // Docker's daemon sends no credentials to a plain-HTTP registry's search: it sees what anonymous may pull
+        // signed in, search shows what alice may pull; signed out, what anonymous callers may
         ExternalClient.Result search = docker().run("search", "--format", "{{.Name}}", host + "/team");
-        assertEquals(List.of("team/public"), search.stdout().lines().toList(), search.output());
+        assertEquals(java.util.stream.Stream.of("team/" + marker, "team/public").sorted().toList(),
+                search.stdout().lines().sorted().toList(), search.output());
         docker().run("logout", host);
+        ExternalClient.Result anonymous = docker().run("search", "--format", "{{.Name}}", host + "/team");
+        assertEquals(List.of("team/public"), anonymous.stdout().lines().toList(), anonymous.output());
 
         // bob may pull but not push
         ExternalClient.Result bob = docker().attemptWithInput("bob-secret\n", "login", host, "-u", "bob", "--password-stdin");
