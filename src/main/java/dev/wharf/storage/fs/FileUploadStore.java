@@ -48,6 +48,8 @@ public final class FileUploadStore implements UploadStore {
     private final Set<String> writing = ConcurrentHashMap.newKeySet();
     /** Which repository each session belongs to, read from disk once (lazily), for {@link #count}. */
     private volatile Map<String, RepositoryName> owners;
+    /** Sessions per repository, kept with {@link #owners}, so that a start costs no walk over every session. */
+    private final Map<RepositoryName, Integer> perRepository = new ConcurrentHashMap<>();
 
     /** How far an upload has been hashed: {@code offset} bytes went into {@code hasher}. */
     private record HashState(long offset, MessageDigest hasher) {
@@ -73,7 +75,9 @@ public final class FileUploadStore implements UploadStore {
             ObjectNode info = JSON.createObjectNode().put("repository", repository.value()).put("startedAt", now.toString());
             durability.writeAtomicallyUnsynced(layout.uploadInfo(id), JSON.writeValueAsBytes(info));
             Files.createFile(layout.uploadData(id));
-            owners().put(id, repository);
+            if (owners().put(id, repository) == null) {
+                perRepository.merge(repository, 1, Integer::sum);
+            }
             return new UploadSession(id, repository, now);
         } finally {
             writing.remove(id);
@@ -191,7 +195,10 @@ public final class FileUploadStore implements UploadStore {
     @Override
     public void delete(String id) throws IOException {
         hashes.remove(id);
-        owners().remove(id);
+        RepositoryName owner = owners().remove(id);
+        if (owner != null) {
+            perRepository.computeIfPresent(owner, (name, n) -> n > 1 ? n - 1 : null);
+        }
         Path dir = layout.uploadDir(id);
         if (!Files.exists(dir)) {
             return;
@@ -205,13 +212,8 @@ public final class FileUploadStore implements UploadStore {
 
     @Override
     public int count(RepositoryName repository) {
-        int n = 0;
-        for (RepositoryName owner : owners().values()) {
-            if (owner.equals(repository)) {
-                n++;
-            }
-        }
-        return n;
+        owners();
+        return perRepository.getOrDefault(repository, 0);
     }
 
     /** The owner of every session on disk, read once; sessions of earlier runs count as much as new ones. */
@@ -238,7 +240,9 @@ public final class FileUploadStore implements UploadStore {
             for (Path upload : (Iterable<Path>) uploads::iterator) {
                 String id = upload.getFileName().toString();
                 try {
-                    found.put(id, RepositoryName.parse(readInfo(id).path("repository").asText()));
+                    RepositoryName owner = RepositoryName.parse(readInfo(id).path("repository").asText());
+                    found.put(id, owner);
+                    perRepository.merge(owner, 1, Integer::sum);
                 } catch (IOException | RuntimeException unreadable) {
                     // half-made or damaged: the purge removes it in time; it holds no slot meanwhile
                 }
