@@ -4,7 +4,6 @@ import dev.wharf.config.WharfConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -108,7 +107,7 @@ public final class ConnectionGuard {
             }
             // bodyEndHandler rather than endHandler, which Vert.x Web takes for its own end handlers; for a file
             // sent with sendFile it fires once the file is out, not when sending starts (ended() is true by then).
-            if (!carriesBody(request.method())) {
+            if (!Http.carriesBody(request.method())) {
                 // A read (the hot path: manifest and tag reads at tens of thousands a second) is only counted.
                 // Wrapping and listing each one measured 30-40% off their rate; a read has no body to time.
                 watch.readStarted();
@@ -124,10 +123,6 @@ public final class ConnectionGuard {
             });
             next.handle(watched);
         };
-    }
-
-    private static boolean carriesBody(HttpMethod method) {
-        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
     }
 
     private void refuse(HttpConnection connection) {

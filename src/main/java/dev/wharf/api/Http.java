@@ -22,6 +22,12 @@ final class Http {
         }
     }
 
+    /** Whether requests of this method carry a body (and so are paused until a handler reads it, and timed). */
+    static boolean carriesBody(io.vertx.core.http.HttpMethod method) {
+        return method == io.vertx.core.http.HttpMethod.POST || method == io.vertx.core.http.HttpMethod.PUT
+                || method == io.vertx.core.http.HttpMethod.PATCH;
+    }
+
     /** The request's Content-Length, or -1 when it has none (chunked transfer encoding). */
     static long contentLength(RoutingContext ctx) {
         String value = ctx.request().getHeader("Content-Length");

@@ -58,7 +58,7 @@ public final class RegistryApi {
     }
 
     private void parse(RoutingContext ctx) {
-        if (carriesBody(ctx.request().method())) {
+        if (Http.carriesBody(ctx.request().method())) {
             // Bodies are read only once a handler knows where they go; until then they wait in the socket.
             // Whatever is left unread when the answer goes out is drained, so the connection stays usable.
             // Reads (the hot path) skip the pause entirely: there is nothing to hold back.
@@ -76,10 +76,6 @@ public final class RegistryApi {
         }
         ctx.put(ROUTE, route);
         ctx.next();
-    }
-
-    private static boolean carriesBody(HttpMethod method) {
-        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
     }
 
     /**

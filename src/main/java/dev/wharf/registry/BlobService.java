@@ -37,7 +37,7 @@ public final class BlobService {
      */
     public Future<Void> delete(RepositoryName name, Digest digest) {
         if (!deleteEnabled) {
-            return Blocking.translated(RegistryException.of(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry"));
+            return Blocking.translated(Failures.deletesDisabled());
         }
         return blocking.run(() -> {
             if (!storage.repositories().unlinkBlob(name, digest)) {

@@ -38,6 +38,11 @@ public final class Failures {
         return null;
     }
 
+    /** What a delete is answered with on a registry whose deletes are off ({@code storage.deleteEnabled: false}). */
+    static RegistryException deletesDisabled() {
+        return RegistryException.of(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
+    }
+
     /** The failure a future should carry: the translated form when there is one, else the original. */
     static Throwable forClient(Throwable failure) {
         RegistryException translated = translate(failure);

@@ -1,7 +1,6 @@
 package dev.wharf.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.error.ErrorCode;
 import dev.wharf.error.RegistryException;
 import dev.wharf.oci.Digest;
@@ -15,7 +14,6 @@ import java.util.function.Predicate;
 
 /** The listings: a repository's tags, the catalog of repositories, and the referrers of a manifest. */
 public final class ListingService {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Storage storage;
     private final Blocking blocking;
@@ -66,7 +64,7 @@ public final class ListingService {
         return blocking.run(() -> {
             List<JsonNode> found = new ArrayList<>();
             for (byte[] descriptor : storage.referrers().list(name, subject)) {
-                JsonNode node = JSON.readTree(descriptor);
+                JsonNode node = Json.MAPPER.readTree(descriptor);
                 if (artifactType == null || artifactType.equals(node.path("artifactType").asText(null))) {
                     found.add(node);
                 }

@@ -1,6 +1,5 @@
 package dev.wharf.registry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.error.ErrorCode;
 import dev.wharf.error.RegistryException;
 import dev.wharf.manifest.Descriptor;
@@ -22,7 +21,6 @@ import java.util.Map;
  * are all in memory is answered without a thread hop.
  */
 public final class ManifestService {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Storage storage;
     private final Blocking blocking;
@@ -76,7 +74,7 @@ public final class ManifestService {
         if (manifest.subject() != null) {
             Descriptor asReferrer = new Descriptor(manifest.mediaType(), digest, body.length, null,
                     manifest.effectiveArtifactType(), manifest.annotations());
-            storage.referrers().add(name, manifest.subject().digest(), digest, JSON.writeValueAsBytes(asReferrer));
+            storage.referrers().add(name, manifest.subject().digest(), digest, Json.MAPPER.writeValueAsBytes(asReferrer));
         }
         return new PushedManifest(digest, manifest.subject() == null ? null : manifest.subject().digest());
     }
@@ -106,7 +104,7 @@ public final class ManifestService {
     /** Deletes a tag (the manifest stays), or a manifest by digest with its tags and its referrer record. */
     public Future<Void> delete(RepositoryName name, Reference reference) {
         if (!deleteEnabled) {
-            return Blocking.translated(RegistryException.of(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry"));
+            return Blocking.translated(Failures.deletesDisabled());
         }
         return blocking.run(() -> {
             if (!reference.isDigest()) {

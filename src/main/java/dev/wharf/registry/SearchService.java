@@ -1,7 +1,6 @@
 package dev.wharf.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wharf.error.RegistryException;
 import dev.wharf.manifest.Descriptor;
 import dev.wharf.manifest.Manifest;
@@ -27,7 +26,6 @@ import java.util.function.Predicate;
  */
 public final class SearchService {
     static final String DESCRIPTION = "org.opencontainers.image.description";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A config blob larger than this is not read for a description (a real one is a few KiB). */
     private static final long MAX_CONFIG_BYTES = 1 << 20;
 
@@ -89,7 +87,7 @@ public final class SearchService {
             return null;
         }
         try {
-            JsonNode label = JSON.readTree(storage.blobs().read(config.digest())).path("config").path("Labels").path(DESCRIPTION);
+            JsonNode label = Json.MAPPER.readTree(storage.blobs().read(config.digest())).path("config").path("Labels").path(DESCRIPTION);
             return label.isTextual() ? label.asText() : null;
         } catch (NoSuchFileException | com.fasterxml.jackson.core.JsonProcessingException unreadable) {
             return null;
