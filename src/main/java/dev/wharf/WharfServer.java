@@ -14,7 +14,9 @@ import dev.wharf.storage.fs.StorageLayout;
 import dev.wharf.storage.fs.StorageLock;
 import dev.wharf.storage.fs.FileSeams;
 import io.vertx.core.Future;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A running registry: the Vert.x instance, the storage root and the HTTP server, started and stopped as one. */
@@ -39,7 +42,8 @@ public final class WharfServer {
     private final Storage storage;
     private final Auth auth;
     private final OnlineGc gc;
-    private HttpServer server;
+    /** One per event loop, all on one port. */
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private long purgeTimer = -1;
 
     public WharfServer(WharfConfig config) throws IOException {
@@ -84,11 +88,39 @@ public final class WharfServer {
         }
     }
 
+    /**
+     * Serves on every event loop: one {@link HttpServer} per loop, all on the same port, so Vert.x hands each new
+     * connection to the next loop in turn. One server alone would keep every connection (TLS, HTTP parsing, body
+     * copies) on one thread whatever {@code http.eventLoops} says.
+     */
     public Future<WharfServer> start() {
         RegistryApi api = new RegistryApi(vertx, new Registry(vertx, storage, RegistrySettings.from(config)), config, auth != null ? auth.access() : AccessCheck.ALLOW_ALL);
+        ConnectionGuard guard = new ConnectionGuard(vertx, config.http());
+        // Port 0 (any free port) binds a new port per server in Vert.x; a negative port is its "one free port,
+        // shared by every server that names it".
+        HttpServerOptions options = serverOptions(config.http().port() == 0 ? -1 : config.http().port());
+        int instances = config.http().eventLoopCount();
+        schedulePurge();
+        gc.schedule();
+        return vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                HttpServer server = vertx.createHttpServer(options).connectionHandler(guard::connected)
+                        .requestHandler(guard.watching(router(api)));
+                servers.add(server);
+                return server.listen();
+            }
+        }, new DeploymentOptions().setInstances(instances)).map(id -> {
+            LOG.info("Wharf {} listening on {}://{}:{} with storage at {} ({} event loops)", Version.current(),
+                    config.tls().enabled() ? "https" : "http", config.http().host(), port(), storage.layout().root(), instances);
+            return this;
+        });
+    }
+
+    private HttpServerOptions serverOptions(int port) {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())
-                .setPort(config.http().port())
+                .setPort(port)
                 .setHandle100ContinueAutomatically(true)
                 .setCompressionSupported(false)
                 .setTcpNoDelay(true)
@@ -97,15 +129,20 @@ public final class WharfServer {
                 // connection to the connection handler only once its first request head is complete (it must first
                 // rule out an h2c preface or upgrade), so the ConnectionGuard could not time that head at all.
                 .setHttp2ClearTextEnabled(false);
-        ConnectionGuard guard = new ConnectionGuard(vertx, config.http());
         WharfConfig.Tls tls = config.tls();
         if (tls.enabled()) {
             // ALPN offers HTTP/2 first and HTTP/1.1 as the fallback (Vert.x's default protocol list).
             options.setSsl(true).setUseAlpn(true)
                     .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert()).setKeyPath(tls.key()));
         }
-        // The root router holds what lives outside /v2/ (the token endpoint, the admin endpoint); everything else
-        // is the registry API.
+        return options;
+    }
+
+    /**
+     * One event loop's router. The root holds what lives outside /v2/ (the token endpoint, the admin endpoint);
+     * everything else is the registry API. The handlers behind it (services, stores) are shared by every loop.
+     */
+    private Router router(RegistryApi api) {
         Router root = Router.router(vertx);
         List<Handler<RoutingContext>> gates = List.of();
         if (auth != null) {
@@ -114,18 +151,11 @@ public final class WharfServer {
         }
         gc.mount(root, auth != null ? auth.adminGate() : RoutingContext::next);
         root.route("/*").subRouter(api.router(vertx, gates));
-        server = vertx.createHttpServer(options).connectionHandler(guard::connected).requestHandler(guard.watching(root));
-        schedulePurge();
-        gc.schedule();
-        return server.listen().map(s -> {
-            LOG.info("Wharf {} listening on {}://{}:{} with storage at {}", Version.current(), tls.enabled() ? "https" : "http",
-                    config.http().host(), s.actualPort(), storage.layout().root());
-            return this;
-        });
+        return root;
     }
 
     public int port() {
-        return server.actualPort();
+        return servers.get(0).actualPort();
     }
 
     public Storage storage() {
@@ -156,9 +186,9 @@ public final class WharfServer {
         long timeout = config.http().shutdownTimeoutDuration().toMillis();
         LOG.info("stopping: no new connections, waiting up to {} ms for requests in flight", timeout);
         try {
-            if (server != null) {
-                server.shutdown(timeout, TimeUnit.MILLISECONDS).await(timeout + 1000, TimeUnit.MILLISECONDS);
-            }
+            // All at once, so the timeout bounds the whole shutdown rather than each loop's share of it.
+            Future.join(servers.stream().map(s -> s.shutdown(timeout, TimeUnit.MILLISECONDS)).toList())
+                    .await(timeout + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("graceful shutdown did not complete: {}", e.toString());
         }
