@@ -9,24 +9,22 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The filesystem driver's {@link UploadAppender}: streams one request body onto the end of an upload file. The caller (an event loop) hands over buffers;
- * they are gathered into batches and written and hashed, in order, on an I/O thread, so the event loop
- * never blocks and never holds more than a few MiB per upload. Either {@link #finish()} makes the whole
+ * The filesystem driver's {@link UploadAppender}: streams one request body onto the end of an upload file. The
+ * caller (an event loop) hands over buffers; their bytes are copied at once into batches ({@link BatchBuffers})
+ * that are written and hashed, in order, on an I/O thread, so the event loop never blocks and never holds more
+ * than a few MiB per upload. Either {@link #finish()} makes the whole
  * body part of the upload, or {@link #abort()} cuts the file back to where this body started, so a torn
  * request leaves the upload as it was.
  */
 public final class FileUploadAppender implements UploadAppender {
     private static final Logger LOG = LoggerFactory.getLogger(FileUploadAppender.class);
 
-    private static final int BATCH_BYTES = 256 << 10;
     /**
      * With fsync on, written data is flushed to disk in the background every this many bytes, so that the
      * fsync before a big blob becomes visible has little left to do.
@@ -52,16 +50,18 @@ public final class FileUploadAppender implements UploadAppender {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
 
+    private final BatchBuffers buffers;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-    private List<ByteBuffer> batch = new ArrayList<>();
-    private int batchBytes;
+    /** The batch being filled; null until the next byte arrives. */
+    private ByteBuffer batch;
     private volatile Runnable drainHandler;
     private volatile boolean failed;
     private boolean closed;
 
-    FileUploadAppender(FileChannel channel, MessageDigest hasher, long startOffset, Executor io,
-                   Durability durability, Executor flusher, Consumer<Result> onClose) {
+    FileUploadAppender(FileChannel channel, MessageDigest hasher, long startOffset, Executor io, BatchBuffers buffers,
+                       Durability durability, Executor flusher, Consumer<Result> onClose) {
         this.channel = channel;
+        this.buffers = buffers;
         this.hasher = hasher;
         this.startOffset = startOffset;
         this.io = io;
@@ -82,7 +82,10 @@ public final class FileUploadAppender implements UploadAppender {
         this.drainHandler = handler;
     }
 
-    /** Queues a buffer; returns true while the caller may keep sending, false when it should pause. */
+    /**
+     * Copies the buffer's bytes into the batch (the caller may reuse the buffer at once); returns true while the
+     * caller may keep sending, false when it should pause.
+     */
     @Override
     public boolean append(ByteBuffer buffer) {
         int n = buffer.remaining();
@@ -90,11 +93,18 @@ public final class FileUploadAppender implements UploadAppender {
             // after a write failed the rest of the body is read and dropped; finish() reports the failure
             return true;
         }
-        batch.add(buffer);
-        batchBytes += n;
         long queued = pending.addAndGet(n);
-        if (batchBytes >= BATCH_BYTES) {
-            flushBatch();
+        int end = buffer.limit();
+        while (buffer.hasRemaining()) {
+            if (batch == null) {
+                batch = buffers.take();
+            }
+            buffer.limit(Math.min(end, buffer.position() + batch.remaining()));
+            batch.put(buffer);
+            buffer.limit(end);
+            if (!batch.hasRemaining()) {
+                flushBatch();
+            }
         }
         return queued < HIGH_WATER;
     }
@@ -105,24 +115,30 @@ public final class FileUploadAppender implements UploadAppender {
     }
 
     private void flushBatch() {
-        if (batch.isEmpty()) {
+        if (batch == null) {
             return;
         }
-        ByteBuffer[] buffers = batch.toArray(ByteBuffer[]::new);
-        int bytes = batchBytes;
-        batch = new ArrayList<>();
-        batchBytes = 0;
-        tail = tail.thenRunAsync(() -> write(buffers, bytes), io);
+        ByteBuffer full = batch.flip();
+        batch = null;
+        // Whatever happened before, the batch goes back to the pool: a write that failed skips the writes
+        // queued behind it, and their buffers must not be lost with them.
+        tail = tail.whenCompleteAsync((v, earlier) -> {
+            try {
+                if (earlier == null) {
+                    write(full);
+                }
+            } finally {
+                buffers.release(full);
+            }
+        }, io);
     }
 
-    private void write(ByteBuffer[] buffers, int bytes) {
+    private void write(ByteBuffer buffer) {
+        int bytes = buffer.remaining();
         try {
-            for (ByteBuffer b : buffers) {
-                hasher.update(b.duplicate());
-            }
-            long left = bytes;
-            while (left > 0) {
-                left -= channel.write(buffers);
+            hasher.update(buffer.duplicate());
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
             }
         } catch (IOException | RuntimeException e) {
             failed = true;
@@ -190,7 +206,10 @@ public final class FileUploadAppender implements UploadAppender {
             return CompletableFuture.completedFuture(null);
         }
         closed = true;
-        batch.clear();
+        if (batch != null) {
+            buffers.release(batch);
+            batch = null;
+        }
         return tail.thenCompose(v -> flushing).handleAsync((v, e) -> {
             rollback();
             return null;

@@ -44,6 +44,12 @@ public final class FileUploadStore implements UploadStore {
     private final Executor io;
     private final WriteChannels channels;
     private final FileBlobStore blobs;
+    /**
+     * Batches of 256 KiB (a thread hand-off and a write call per batch, not per network read), up to 64 of them
+     * direct (16 MiB: eight uploads' worth at the appender's high-water mark of 2 MiB, a quarter of the
+     * launcher's direct-memory limit); more uploads than that at once fall back to heap batches.
+     */
+    private final BatchBuffers buffers = new BatchBuffers(256 << 10, 64);
     private final Map<String, HashState> hashes = new ConcurrentHashMap<>();
     private final Set<String> writing = ConcurrentHashMap.newKeySet();
     /** Which repository each session belongs to, read from disk once (lazily), for {@link #count}. */
@@ -106,6 +112,11 @@ public final class FileUploadStore implements UploadStore {
         return (ObjectNode) JSON.readTree(layout.uploadInfo(id).toFile());
     }
 
+    /** The batch buffers of every appender (package-private: tests check that none is lost). */
+    BatchBuffers batchBuffers() {
+        return buffers;
+    }
+
     public Path dataPath(String id) {
         return layout.uploadData(id);
     }
@@ -130,7 +141,7 @@ public final class FileUploadStore implements UploadStore {
             }
             channel.position(size);
             MessageDigest hasher = hasherAt(session.id(), size);
-            return new FileUploadAppender(channel, hasher, size, io, durability, io, result -> finishWrite(session.id(), result));
+            return new FileUploadAppender(channel, hasher, size, io, buffers, durability, io, result -> finishWrite(session.id(), result));
         } catch (IOException | RuntimeException e) {
             writing.remove(session.id());
             throw e;

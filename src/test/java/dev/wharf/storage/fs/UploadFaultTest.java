@@ -20,6 +20,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A full disk or an I/O error while an upload is written: the client hears a 5xx, the store stays consistent. */
 class UploadFaultTest {
@@ -69,6 +70,14 @@ class UploadFaultTest {
         given().head("/v2/fault/full/blobs/" + digest).then().statusCode(404);
         assertEquals(false, registry.server().storage().blobs().exists(digest));
         assertEquals(0, count(registry.server().storage().layout().uploadsDir()), "the failed session is discarded");
+        assertEveryBatchBufferReturned();
+    }
+
+    /** A failed write skips the writes queued behind it; their batch buffers must still go back to the pool. */
+    private static void assertEveryBatchBufferReturned() {
+        BatchBuffers buffers = ((FileUploadStore) registry.server().storage().uploads()).batchBuffers();
+        assertTrue(buffers.created() > 1, "the upload used several batches");
+        assertEquals(buffers.created(), buffers.idle(), "every batch buffer is back in the pool");
     }
 
     @Test
