@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -90,12 +92,51 @@ public final class Durability {
      * parent, so that a file renamed into it cannot vanish with its folder in a power cut.
      */
     public void createDirectories(Path dir) throws IOException {
+        syncAll(createMissing(dir));
+    }
+
+    /** Creates an empty marker file; returns false if it was already there. */
+    public boolean createLink(Path link) throws IOException {
+        List<Path> changed = createMissing(link.getParent());
+        try {
+            Files.createFile(link);
+        } catch (FileAlreadyExistsException e) {
+            syncAll(changed);
+            return false;
+        }
+        changed.add(link.getParent());
+        syncAll(changed);
+        return true;
+    }
+
+    /** Moves a finished file into place atomically, replacing what is there. */
+    public void moveIntoPlace(Path source, Path target) throws IOException {
+        List<Path> changed = createMissing(target.getParent());
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        changed.add(target.getParent());
+        syncAll(changed);
+    }
+
+    /**
+     * Creates the missing folders of {@code dir}, outermost first, without syncing; returns the folders whose
+     * entries changed (the parent of each new folder), to be synced once the caller's own change is made too.
+     * Changes first and syncs after, rather than a sync after each change: a journaling file system commits all
+     * of them with the first sync, and the others find nothing left to do (on ext4 a push's three folder syncs
+     * had cost three journal commits in a row). Every changed folder is still synced before the caller returns.
+     */
+    private List<Path> createMissing(Path dir) throws IOException {
+        List<Path> changed = new ArrayList<>(3);
+        createMissing(dir, changed);
+        return changed;
+    }
+
+    private void createMissing(Path dir, List<Path> changed) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
         Path parent = dir.getParent();
         if (parent != null) {
-            createDirectories(parent);
+            createMissing(parent, changed);
         }
         try {
             Files.createDirectory(dir);
@@ -103,26 +144,14 @@ public final class Durability {
             return;
         }
         if (parent != null) {
-            syncDirectory(parent);
+            changed.add(parent);
         }
     }
 
-    /** Creates an empty marker file; returns false if it was already there. */
-    public boolean createLink(Path link) throws IOException {
-        createDirectories(link.getParent());
-        try {
-            Files.createFile(link);
-        } catch (FileAlreadyExistsException e) {
-            return false;
+    /** Syncs the folders, innermost (last changed) first. */
+    private void syncAll(List<Path> dirs) throws IOException {
+        for (int i = dirs.size() - 1; i >= 0; i--) {
+            syncDirectory(dirs.get(i));
         }
-        syncDirectory(link.getParent());
-        return true;
-    }
-
-    /** Moves a finished file into place atomically, replacing what is there. */
-    public void moveIntoPlace(Path source, Path target) throws IOException {
-        createDirectories(target.getParent());
-        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.getParent());
     }
 }
