@@ -21,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -111,8 +112,9 @@ public final class WharfServer {
                 return server.listen();
             }
         }, new DeploymentOptions().setInstances(instances)).map(id -> {
-            LOG.info("Wharf {} listening on {}://{}:{} with storage at {} ({} event loops)", Version.current(),
-                    config.tls().enabled() ? "https" : "http", config.http().host(), port(), storage.layout().root(), instances);
+            LOG.info("Wharf {} listening on {}://{}:{} with storage at {} ({} event loops{})", Version.current(),
+                    config.tls().enabled() ? "https" : "http", config.http().host(), port(), storage.layout().root(), instances,
+                    config.tls().enabled() ? ", TLS by " + tlsEngine(config.tls()) : "");
             return this;
         });
     }
@@ -137,8 +139,27 @@ public final class WharfServer {
             // ALPN offers HTTP/2 first and HTTP/1.1 as the fallback (Vert.x's default protocol list).
             options.setSsl(true).setUseAlpn(true)
                     .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert()).setKeyPath(tls.key()));
+            if (tlsEngine(tls).equals("openssl")) {
+                options.setSslEngineOptions(new OpenSSLEngineOptions());
+            }
         }
         return options;
+    }
+
+    /** The TLS implementation that {@code tls.engine} comes to here: openssl or jdk. */
+    static String tlsEngine(WharfConfig.Tls tls) {
+        boolean available = OpenSSLEngineOptions.isAvailable();
+        return switch (tls.engine()) {
+            case "openssl" -> {
+                if (!available) {
+                    throw new IllegalArgumentException("tls.engine is openssl, but BoringSSL does not load here ("
+                            + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + "); set tls.engine to jdk or auto");
+                }
+                yield "openssl";
+            }
+            case "auto" -> available ? "openssl" : "jdk";
+            default -> "jdk";
+        };
     }
 
     /**

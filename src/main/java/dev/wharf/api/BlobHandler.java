@@ -8,7 +8,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET}, {@code HEAD} and {@code DELETE /v2/<name>/blobs/<digest>}. Bodies go out with zero-copy sendFile. */
+/**
+ * {@code GET}, {@code HEAD} and {@code DELETE /v2/<name>/blobs/<digest>}. Bodies go out with zero-copy sendFile over
+ * plain HTTP, and through {@link FileRangeSender} over TLS.
+ */
 final class BlobHandler {
     private final BlobService blobs;
 
@@ -29,7 +32,7 @@ final class BlobHandler {
         throw Http.methodNotAllowed();
     }
 
-    private static Future<Void> send(RoutingContext ctx, Digest digest, BlobSource source, ByteRange.Header rangeHeader, boolean headOnly) {
+    private Future<Void> send(RoutingContext ctx, Digest digest, BlobSource source, ByteRange.Header rangeHeader, boolean headOnly) {
         long size = source.size();
         ByteRange range = rangeHeader == null ? null : rangeHeader.resolve(size);
         HttpServerResponse response = ctx.response()
@@ -52,6 +55,9 @@ final class BlobHandler {
             return response.putHeader("Content-Length", "0").end();
         }
         BlobSource.File file = (BlobSource.File) source;
-        return response.sendFile(file.path().toString(), offset, length);
+        if (!ctx.request().isSSL()) {
+            return response.sendFile(file.path().toString(), offset, length);
+        }
+        return FileRangeSender.send(response.putHeader("Content-Length", String.valueOf(length)), file.path(), offset, length);
     }
 }

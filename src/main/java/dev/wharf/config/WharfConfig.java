@@ -212,13 +212,28 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     /** PEM certificate (chain) and private key; both empty means plain HTTP. */
-    public record Tls(String cert, String key) {
+    /**
+     * HTTPS: the PEM certificate (chain) and key, and which TLS implementation encrypts: {@code openssl} (BoringSSL
+     * through netty-tcnative, bundled for Linux x86-64), {@code jdk} (the JDK's own), or {@code auto}, the first
+     * that is available (see docs/performance.md for what each costs).
+     */
+    public record Tls(String cert, String key, String engine) {
+        public static final List<String> ENGINES = List.of("auto", "openssl", "jdk");
+
         public Tls {
             cert = cert == null ? "" : cert;
             key = key == null ? "" : key;
+            engine = engine == null || engine.isBlank() ? "auto" : engine.trim().toLowerCase(java.util.Locale.ROOT);
             if (cert.isBlank() != key.isBlank()) {
                 throw new IllegalArgumentException("tls.cert and tls.key must be set together (or both left empty for plain HTTP)");
             }
+            if (!ENGINES.contains(engine)) {
+                throw new IllegalArgumentException("tls.engine must be one of " + ENGINES + ", not " + engine);
+            }
+        }
+
+        public Tls(String cert, String key) {
+            this(cert, key, "auto");
         }
 
         public boolean enabled() {
