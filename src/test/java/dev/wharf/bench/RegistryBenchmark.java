@@ -72,6 +72,7 @@ public final class RegistryBenchmark {
                 BlobWorkloads.push(Flow.STREAMED, options),
                 BlobWorkloads.pull(options),
                 ReadWorkloads.manifests(options),
+                ManifestPuts.workload(options),
                 ReadWorkloads.listings(options));
         for (Workload workload : workloads) {
             if (options.selected(workload.id())) {
