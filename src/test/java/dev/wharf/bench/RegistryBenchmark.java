@@ -32,7 +32,7 @@ public final class RegistryBenchmark {
     private RegistryBenchmark(BenchOptions options, List<Contender> contenders) {
         this.options = options;
         this.contenders = contenders;
-        this.results = new Results(contenders.stream().filter(Contender::isWharf).map(Contender::label).toList(), BASELINE);
+        this.results = new Results(contenders.stream().filter(Contender::isWharf).map(Contender::label).toList(), List.of(BASELINE));
     }
 
     public static void main(String[] args) throws Exception {
