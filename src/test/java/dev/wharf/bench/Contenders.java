@@ -37,7 +37,7 @@ final class Contenders {
                 "WHARF_STORAGE_ROOT", work.resolve("root").toString());
         ServerProcess server = ServerProcess.start(label, command, env, port, work, logFile(options, label));
         Path blobs = work.resolve("root").resolve("blobs");
-        return new Contender(label, true, server, new RegistryClient(vertx, port), digest -> blobPath(blobs, digest));
+        return new Contender(label, true, server, new RegistryClient(vertx, port, null), digest -> blobPath(blobs, digest));
     }
 
     /**
@@ -74,7 +74,7 @@ final class Contenders {
         ServerProcess server = ServerProcess.start(label, List.of(DISTRIBUTION_BINARY.toString(), "serve", config.toString()),
                 Map.of(), port, work, logFile(options, label));
         Path blobs = root.resolve("docker/registry/v2/blobs");
-        return new Contender(label, false, server, new RegistryClient(vertx, port), digest -> blobPath(blobs, digest));
+        return new Contender(label, false, server, new RegistryClient(vertx, port, null), digest -> blobPath(blobs, digest));
     }
 
     /** Both registries shard blobs the same way: {@code <alg>/<first two hex>/<hex>/data}. */
