@@ -45,6 +45,8 @@ public final class RegistryBenchmark {
 
     public static void main(String[] args) throws Exception {
         long start = System.nanoTime();
+        // Taken now, as built: the worktree may change while the run goes on.
+        String source = Contenders.output(List.of("git", "describe", "--always", "--dirty"));
         BenchOptions options = BenchOptions.fromSystemProperties();
         Files.createDirectories(options.outputDir());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -75,7 +77,7 @@ public final class RegistryBenchmark {
             long minutes = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - start);
             System.out.println();
             System.out.println(results.text());
-            String report = "# Wharf vs CNCF Distribution\n\n" + setup(options, contenders, skipped, pushFlow, minutes)
+            String report = "# Wharf vs CNCF Distribution\n\n" + setup(options, source, contenders, skipped, pushFlow, minutes)
                     + "\n" + results.markdown();
             Path file = options.outputDir().resolve("results.md");
             Files.writeString(file, report);
@@ -240,13 +242,12 @@ public final class RegistryBenchmark {
         return flow;
     }
 
-    private static String setup(BenchOptions options, List<Contender> contenders, List<String> skipped, String pushFlow,
-                                long minutes) {
+    private static String setup(BenchOptions options, String source, List<Contender> contenders, List<String> skipped,
+                                String pushFlow, long minutes) {
         StringBuilder out = new StringBuilder();
         out.append("- Run: %s, %d min in all, %s mode, %d repeat(s) per figure (median), warm-up before each\n".formatted(
                 Instant.now(), minutes, options.quick() ? "quick" : "full", options.repeats()));
-        out.append("- Command: `").append(commandLine()).append("` (Wharf source ")
-                .append(Contenders.output(List.of("git", "describe", "--always", "--dirty"))).append(")\n");
+        out.append("- Command: `").append(commandLine()).append("` (Wharf source ").append(source).append(")\n");
         out.append("- Machine: %d cores, %s, %s; shared by the client and the servers\n".formatted(
                 Runtime.getRuntime().availableProcessors(), cpuModel(), memory()));
         for (Contender contender : contenders) {
