@@ -259,17 +259,11 @@ public final class RegistryBenchmark {
                 that openssl signed for this run and the client trusts; HTTP/1.1 without ALPN, TLS version and cipher \
                 as the two ends negotiate
                 - Monolithic pushes: %s
-                - Pushes and pulls: %d MiB per figure, at least one blob per worker (so a 256 MiB figure at c=%d moves %d MiB); \
+                - Pushes and pulls: %d MiB per figure, or one blob per worker where that is more (256 MiB at c=8: 2 GiB); \
                 server CPU is the user plus system time of the server process (all its threads) over the timed pass, per GiB moved
                 - Request-rate figures: %d s each
-                """.formatted(pushFlow, options.volumeMiB(), maxConcurrency(options),
-                BlobWorkloads.operations(256 * BlobWorkloads.MIB, maxConcurrency(options), options.volumeMiB() * BlobWorkloads.MIB) * 256L,
-                options.rateDuration().toSeconds()));
+                """.formatted(pushFlow, options.volumeMiB(), options.rateDuration().toSeconds()));
         return out.toString();
-    }
-
-    private static int maxConcurrency(BenchOptions options) {
-        return options.concurrencies().stream().max(Integer::compare).orElse(1);
     }
 
     /** The command this run was started with: Maven's, as its launcher passed it on. */
