@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * What one benchmark run does, read from {@code -Dbench.*} system properties so that Maven's command line
- * reaches it unchanged. {@code -Dbench.quick=true} shrinks every default to a smoke run of about two minutes.
+ * reaches it unchanged. {@code -Dbench.quick=true} shrinks every default to a smoke run of a few minutes.
  */
 record BenchOptions(
         boolean quick,
@@ -16,15 +16,23 @@ record BenchOptions(
         List<Long> sizesMiB,
         List<Integer> concurrencies,
         long volumeMiB,
+        List<Long> tlsSizesMiB,
+        List<Integer> tlsConcurrencies,
         Duration rateDuration,
         long bigBlobMiB,
         int bigBlobCount,
         List<String> wharfJvms,
         List<String> tunedJvmFlags,
+        String wharfJavaOpts,
+        List<String> distributions,
         Path wharfJar,
         Path outputDir) {
 
-    /** The tuned JVM flag set for Wharf, in one place; {@code -Dbench.tunedFlags="..."} replaces it for an experiment. */
+    /**
+     * The README's memory flags for Wharf, in one place: what the {@code target/wharf} launcher passes, and what
+     * the benchmark passes itself when there is no launcher. {@code -Dbench.tunedFlags="..."} replaces it for an
+     * experiment (without the launcher, or with {@code bench.jvm=tuned}).
+     */
     static final String TUNED_FLAGS = "-Xms16m -Xmx96m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m "
             + "-XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=64m -Xss512k";
 
@@ -35,13 +43,17 @@ record BenchOptions(
                 Integer.getInteger("bench.repeats", quick ? 1 : 3),
                 list("bench.workloads", "all"),
                 list("bench.sizes", quick ? "1,16" : "1,16,256").stream().map(Long::parseLong).toList(),
-                list("bench.concurrency", "1,8").stream().map(Integer::parseInt).toList(),
+                list("bench.concurrency", "1,4,8").stream().map(Integer::parseInt).toList(),
                 Long.getLong("bench.volumeMiB", quick ? 32 : 256),
+                list("bench.tlsSizes", quick ? "16" : "16,256").stream().map(Long::parseLong).toList(),
+                list("bench.tlsConcurrency", "1,4").stream().map(Integer::parseInt).toList(),
                 Duration.ofSeconds(Long.getLong("bench.rateSeconds", quick ? 2 : 5)),
                 Long.getLong("bench.bigBlobMiB", quick ? 128 : 1024),
                 Integer.getInteger("bench.bigBlobCount", 4),
-                list("bench.jvm", "plain,tuned"),
+                list("bench.jvm", "default"),
                 Arrays.asList(System.getProperty("bench.tunedFlags", TUNED_FLAGS).trim().split("\\s+")),
+                System.getProperty("bench.wharfJavaOpts", "").trim(),
+                list("bench.distributions", "3.1.1,2.8.2"),
                 Path.of(System.getProperty("bench.wharfJar", "target/wharf.jar")),
                 Path.of(System.getProperty("bench.output", "target/bench")));
     }
@@ -49,6 +61,11 @@ record BenchOptions(
     /** Whether the workload with this id was asked for: {@code -Dbench.workloads=push,pull} selects by prefix. */
     boolean selected(String workloadId) {
         return workloads.contains("all") || workloads.stream().anyMatch(workloadId::startsWith);
+    }
+
+    /** {@code bench.wharfJavaOpts} as separate flags, for a Wharf started without the launcher. */
+    List<String> wharfJavaOptsList() {
+        return wharfJavaOpts.isEmpty() ? List.of() : Arrays.asList(wharfJavaOpts.split("\\s+"));
     }
 
     private static List<String> list(String property, String defaults) {

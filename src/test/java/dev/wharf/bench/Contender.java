@@ -9,9 +9,11 @@ import java.util.function.Function;
 /**
  * One registry in the comparison: its process, a client bound to its port, and where it keeps a blob's
  * bytes on disk (so pushed blobs can be removed between measurements and the run fits on the disk).
+ * {@code label} names its column in the results (an HTTPS instance shares its plain twin's); {@code description}
+ * says for the report how it was started and which version it is.
  */
-record Contender(String label, boolean isWharf, ServerProcess server, RegistryClient client, Function<String, Path> blobFile)
-        implements AutoCloseable {
+record Contender(String label, boolean isWharf, String description, ServerProcess server, RegistryClient client,
+                 Function<String, Path> blobFile) implements AutoCloseable {
 
     /**
      * Deletes the stored bytes of blobs nothing will read again. Both registries keep no blob index in

@@ -2,13 +2,13 @@ package dev.wharf.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wharf.bench.Workload.Cell;
-import dev.wharf.bench.Workload.Metric;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Request-rate workloads on small answers: manifests by tag, a long tag list, the catalog. */
 final class ReadWorkloads {
@@ -16,7 +16,6 @@ final class ReadWorkloads {
     static final int LIST_CONCURRENCY = 8;
     static final int TAGS = 300;
     static final int REPOSITORIES = 200;
-    private static final Duration WARM_UP = Duration.ofSeconds(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ReadWorkloads() {
@@ -38,8 +37,10 @@ final class ReadWorkloads {
             }
         };
         return Workload.of("manifest", prepare, List.of(
-                new RateCell("manifest GET by tag", MANIFEST_CONCURRENCY, HttpMethod.GET, uri, true, options.rateDuration()),
-                new RateCell("manifest HEAD by tag", MANIFEST_CONCURRENCY, HttpMethod.HEAD, uri, true, options.rateDuration())));
+                new RateCell("manifest GET by tag", MANIFEST_CONCURRENCY, options.rateDuration(),
+                        reads("manifest GET", HttpMethod.GET, uri, true)),
+                new RateCell("manifest HEAD by tag", MANIFEST_CONCURRENCY, options.rateDuration(),
+                        reads("manifest HEAD", HttpMethod.HEAD, uri, true))));
     }
 
     /** {@code tags/list} of a repository with 300 tags, and {@code _catalog} over 200-odd repositories. */
@@ -63,9 +64,10 @@ final class ReadWorkloads {
             }
         };
         return Workload.of("list", prepare, List.of(
-                new RateCell("tags/list (" + TAGS + " tags)", LIST_CONCURRENCY, HttpMethod.GET, tagsUri, false, options.rateDuration()),
-                new RateCell("_catalog?n=1000 (" + REPOSITORIES + "+ repositories)", LIST_CONCURRENCY, HttpMethod.GET, catalogUri,
-                        false, options.rateDuration())));
+                new RateCell("tags/list (" + TAGS + " tags)", LIST_CONCURRENCY, options.rateDuration(),
+                        reads("tags/list", HttpMethod.GET, tagsUri, false)),
+                new RateCell("_catalog?n=1000 (" + REPOSITORIES + "+ repositories)", LIST_CONCURRENCY, options.rateDuration(),
+                        reads("_catalog", HttpMethod.GET, catalogUri, false))));
     }
 
     private static int count(RegistryClient.Reply reply, String field) throws Exception {
@@ -74,25 +76,11 @@ final class ReadWorkloads {
     }
 
     /**
-     * Keeps {@code concurrency} identical requests in flight for a while; every answer must be 200.
-     * Manifest requests send an Accept header for the OCI and Docker manifest types, as clients do.
+     * Identical requests that must all answer 200. Manifest requests send an Accept header for the OCI and Docker
+     * manifest types, as clients do.
      */
-    private record RateCell(String name, int concurrency, HttpMethod method, String uri, boolean manifest, Duration duration)
-            implements Cell {
-        @Override
-        public List<Metric> metrics() {
-            String label = name + ", c=" + concurrency;
-            return List.of(Metric.rate(label), Metric.lowerIsBetter(label + " p50", "ms"),
-                    Metric.lowerIsBetter(label + " p99", "ms"));
-        }
-
-        @Override
-        public double[] measure(Contender contender, boolean warmUp) throws Exception {
-            RegistryClient client = contender.client();
-            String[] headers = manifest ? new String[] {"Accept", RegistryClient.MANIFEST_ACCEPT} : new String[0];
-            Load.Rate rate = Load.forDuration(concurrency, warmUp ? WARM_UP : duration,
-                    () -> client.read(method, uri, headers).map(r -> r.expect(200, name)));
-            return new double[] {rate.perSecond(), rate.percentileMillis(0.50), rate.percentileMillis(0.99)};
-        }
+    private static Function<Contender, Supplier<Future<?>>> reads(String what, HttpMethod method, String uri, boolean manifest) {
+        String[] headers = manifest ? new String[] {"Accept", RegistryClient.MANIFEST_ACCEPT} : new String[0];
+        return contender -> () -> contender.client().read(method, uri, headers).map(reply -> reply.expect(200, what));
     }
 }

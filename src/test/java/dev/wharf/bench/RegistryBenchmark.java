@@ -1,11 +1,15 @@
 package dev.wharf.bench;
 
+import dev.wharf.bench.BlobWorkloads.Grid;
 import dev.wharf.bench.RegistryClient.Flow;
 import dev.wharf.bench.Workload.Cell;
 import dev.wharf.bench.Workload.Metric;
+import dev.wharf.testing.SelfSignedCertificate;
+import dev.wharf.testing.TempDirs;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,81 +20,156 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * Wharf against CNCF Distribution: starts both (Wharf once per JVM flag set) on free loopback ports, runs every
- * workload on each in alternation (warm-up, then repeats, median), and prints per metric each registry's figure
- * and the ratio Wharf/Distribution. Run it with {@code mvn -Pbench -DskipTests verify}; see docs/performance.md.
+ * Wharf against CNCF Distribution 3.1.1 and 2.8.2: starts each on a free loopback port (and, for the {@code tls}
+ * workloads, a second instance of each over HTTPS), runs every workload on each in alternation (warm-up, then
+ * repeats, median), and prints per metric each registry's figure and the ratio of Wharf to each Distribution.
+ * Run it with {@code mvn -Pbench -DskipTests verify}; see docs/performance.md.
  */
 public final class RegistryBenchmark {
-    private static final String BASELINE = "Distribution";
-
     private final BenchOptions options;
+    /** Over plain HTTP, and their twins over HTTPS: each list has one registry per results column. */
     private final List<Contender> contenders;
+    private final List<Contender> tlsContenders;
     private final Results results;
 
-    private RegistryBenchmark(BenchOptions options, List<Contender> contenders) {
+    private RegistryBenchmark(BenchOptions options, List<Contender> contenders, List<Contender> tlsContenders) {
         this.options = options;
         this.contenders = contenders;
-        this.results = new Results(contenders.stream().filter(Contender::isWharf).map(Contender::label).toList(), BASELINE);
+        this.tlsContenders = tlsContenders;
+        this.results = new Results(contenders.stream().filter(Contender::isWharf).map(Contender::label).toList(),
+                contenders.stream().filter(c -> !c.isWharf()).map(Contender::label).toList());
     }
 
     public static void main(String[] args) throws Exception {
+        long start = System.nanoTime();
+        // Taken now, as built: the worktree may change while the run goes on.
+        String source = Contenders.output(List.of("git", "describe", "--always", "--dirty"));
         BenchOptions options = BenchOptions.fromSystemProperties();
         Files.createDirectories(options.outputDir());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         List<Contender> contenders = new CopyOnWriteArrayList<>();
+        List<Contender> tlsContenders = new CopyOnWriteArrayList<>();
+        Path certificates = Files.createTempDirectory("wharf-bench-tls-");
         // Ctrl-C or a crash must not leave servers and gigabytes of temp files behind.
-        Thread cleanup = new Thread(() -> stopAll(contenders));
+        Thread cleanup = new Thread(() -> stopAll(contenders, tlsContenders, certificates));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
+            List<String> skipped = new ArrayList<>();
             for (String jvm : options.wharfJvms()) {
-                contenders.add(Contenders.wharf(vertx, "Wharf " + jvm, jvmFlags(jvm, options), options));
+                contenders.add(Contenders.wharf(vertx, jvm, options, null));
             }
-            contenders.add(Contenders.distribution(vertx, options));
-            String pushFlow = chooseMonolithicFlow(contenders);
-            long start = System.nanoTime();
-            Results results = new RegistryBenchmark(options, contenders).run();
+            for (String version : options.distributions()) {
+                try {
+                    contenders.add(Contenders.distribution(vertx, version, options, null));
+                } catch (Contenders.Unavailable | IOException e) {
+                    skip(skipped, "Distribution " + version, e);
+                }
+            }
+            List<Workload> workloads = workloads(options);
+            if (workloads.stream().anyMatch(w -> w.overTls() && options.selected(w.id()))) {
+                startTlsTwins(vertx, options, certificates, contenders, tlsContenders, skipped);
+            }
+            String pushFlow = chooseMonolithicFlow(Stream.concat(contenders.stream(), tlsContenders.stream()).toList());
+            Results results = new RegistryBenchmark(options, contenders, tlsContenders).run(workloads);
             long minutes = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - start);
             System.out.println();
             System.out.println(results.text());
-            String report = "# Wharf vs CNCF Distribution\n\n" + setup(options, pushFlow, minutes) + "\n" + results.markdown();
+            String report = "# Wharf vs CNCF Distribution\n\n" + setup(options, source, contenders, skipped, pushFlow, minutes)
+                    + "\n" + results.markdown();
             Path file = options.outputDir().resolve("results.md");
             Files.writeString(file, report);
             System.out.println("Written to " + file.toAbsolutePath());
+            System.out.println("Total: " + minutes + " min");
         } finally {
-            stopAll(contenders);
+            stopAll(contenders, tlsContenders, certificates);
             Runtime.getRuntime().removeShutdownHook(cleanup);
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
-    private Results run() throws Exception {
-        List<Workload> workloads = List.of(
-                BlobWorkloads.push(Flow.MONOLITHIC, options),
-                BlobWorkloads.push(Flow.CHUNKED, options),
-                BlobWorkloads.push(Flow.STREAMED, options),
-                BlobWorkloads.pull(options),
+    private static List<Workload> workloads(BenchOptions options) {
+        Grid http = Grid.http(options);
+        Grid tls = Grid.tls(options);
+        return List.of(
+                BlobWorkloads.push(Flow.MONOLITHIC, http),
+                BlobWorkloads.push(Flow.CHUNKED, http),
+                BlobWorkloads.push(Flow.STREAMED, http),
+                BlobWorkloads.pull(http),
+                BlobWorkloads.push(Flow.MONOLITHIC, tls),
+                BlobWorkloads.push(Flow.STREAMED, tls),
+                BlobWorkloads.pull(tls),
                 ReadWorkloads.manifests(options),
+                ManifestPuts.workload(options),
                 ReadWorkloads.listings(options));
+    }
+
+    /**
+     * A second instance of every registry that started, over HTTPS with a certificate made for this run. One that
+     * cannot start is left out of the HTTPS workloads only.
+     */
+    private static void startTlsTwins(Vertx vertx, BenchOptions options, Path certificates, List<Contender> contenders,
+                                      List<Contender> tlsContenders, List<String> skipped) {
+        SelfSignedCertificate certificate;
+        try {
+            certificate = SelfSignedCertificate.create(certificates);
+        } catch (RuntimeException e) {
+            skip(skipped, "every HTTPS instance (no certificate)", e);
+            return;
+        }
+        for (String jvm : options.wharfJvms()) {
+            try {
+                tlsContenders.add(Contenders.wharf(vertx, jvm, options, certificate));
+            } catch (IOException e) {
+                skip(skipped, "Wharf " + jvm + " over HTTPS", e);
+            }
+        }
+        for (String version : options.distributions()) {
+            String label = Contenders.distributionLabel(version);
+            if (contenders.stream().anyMatch(c -> c.label().equals(label))) {
+                try {
+                    tlsContenders.add(Contenders.distribution(vertx, version, options, certificate));
+                } catch (Contenders.Unavailable | IOException e) {
+                    skip(skipped, label + " over HTTPS", e);
+                }
+            }
+        }
+    }
+
+    private static void skip(List<String> skipped, String what, Exception why) {
+        String line = what + " skipped: " + describe(why);
+        System.out.println(line);
+        skipped.add(line);
+    }
+
+    private Results run(List<Workload> workloads) {
         for (Workload workload : workloads) {
             if (options.selected(workload.id())) {
-                run(workload);
+                run(workload, workload.overTls() ? tlsContenders : contenders);
             }
         }
         // Read before the memory workload resets the peak: the big pushes are reported on their own.
-        Map<String, Double> peaks = new LinkedHashMap<>();
-        contenders.forEach(c -> peaks.put(c.label(), c.server().peakRssKiB() / 1024.0));
-        results.add(Metric.lowerIsBetter("peak RSS, whole run before the big pushes", "MiB"), peaks, Map.of());
+        results.add(Metric.lowerIsBetter("peak RSS, whole run before the big pushes", "MiB"), peakRss(contenders), Map.of());
+        if (!tlsContenders.isEmpty()) {
+            results.add(Metric.lowerIsBetter("peak RSS of the HTTPS instances, whole run", "MiB"), peakRss(tlsContenders), Map.of());
+        }
         Workload memory = new MemoryWorkload(options);
         if (options.selected(memory.id())) {
-            run(memory);
+            run(memory, contenders);
         }
         return results;
     }
 
+    private static Map<String, Double> peakRss(List<Contender> contenders) {
+        Map<String, Double> peaks = new LinkedHashMap<>();
+        contenders.forEach(c -> peaks.put(c.label(), c.server().peakRssKiB() / 1024.0));
+        return peaks;
+    }
+
     /** Prepares every registry, then per cell: a warm-up on each, then rounds in rotating order, median per metric. */
-    private void run(Workload workload) {
+    private void run(Workload workload, List<Contender> contenders) {
         Map<String, String> failed = new LinkedHashMap<>();
         for (Contender contender : contenders) {
             try {
@@ -147,7 +226,7 @@ public final class RegistryBenchmark {
 
     /**
      * The spec's monolithic push is one {@code POST ?digest=} with the body. Distribution 2.8 answers that with 202
-     * (it opens an upload and ignores the body), so then both registries get POST, then PUT with the body.
+     * (it opens an upload and ignores the body), so then every registry gets POST, then PUT with the body.
      */
     private static String chooseMonolithicFlow(List<Contender> contenders) throws Exception {
         boolean singlePost = true;
@@ -163,25 +242,45 @@ public final class RegistryBenchmark {
         return flow;
     }
 
-    private static List<String> jvmFlags(String variant, BenchOptions options) {
-        return switch (variant) {
-            case "plain" -> List.of();
-            case "tuned" -> options.tunedJvmFlags();
-            default -> throw new IllegalArgumentException("bench.jvm takes plain and/or tuned, not " + variant);
-        };
+    private static String setup(BenchOptions options, String source, List<Contender> contenders, List<String> skipped,
+                                String pushFlow, long minutes) {
+        StringBuilder out = new StringBuilder();
+        out.append("- Run: %s, %d min in all, %s mode, %d repeat(s) per figure (median), warm-up before each\n".formatted(
+                Instant.now(), minutes, options.quick() ? "quick" : "full", options.repeats()));
+        out.append("- Command: `").append(commandLine()).append("` (Wharf source ").append(source).append(")\n");
+        out.append("- Machine: %d cores, %s, %s; shared by the client and the servers\n".formatted(
+                Runtime.getRuntime().availableProcessors(), cpuModel(), memory()));
+        for (Contender contender : contenders) {
+            out.append("- ").append(contender.label()).append(": ").append(contender.description()).append('\n');
+        }
+        skipped.forEach(line -> out.append("- ").append(line).append('\n'));
+        out.append("""
+                - `tls` workloads: a second instance of each registry over HTTPS, with a P-256 certificate for 127.0.0.1 \
+                that openssl signed for this run and the client trusts; HTTP/1.1 without ALPN, TLS version and cipher \
+                as the two ends negotiate
+                - Monolithic pushes: %s
+                - Pushes and pulls: %d MiB per figure, or one blob per worker where that is more (256 MiB at c=8: 2 GiB); \
+                server CPU is the user plus system time of the server process (all its threads) over the timed pass, per GiB moved
+                - Request-rate figures: %d s each
+                """.formatted(pushFlow, options.volumeMiB(), options.rateDuration().toSeconds()));
+        return out.toString();
     }
 
-    private static String setup(BenchOptions options, String pushFlow, long minutes) {
-        return """
-                - Run: %s, %d min, %s mode, %d repeat(s) per figure (median), warm-up before each
-                - Machine: %d cores, %s, shared by the client and the servers
-                - Wharf plain: `java -jar target/wharf.jar`; Wharf tuned: `java %s -jar target/wharf.jar`
-                - Distribution: `%s serve config.yml` (Debian docker-registry)
-                - Monolithic pushes: %s
-                - Volume per figure: %d MiB (at least one blob per worker); request-rate figures: %d s each
-                """.formatted(Instant.now(), minutes, options.quick() ? "quick" : "full", options.repeats(),
-                Runtime.getRuntime().availableProcessors(), cpuModel(), String.join(" ", options.tunedJvmFlags()),
-                Contenders.DISTRIBUTION_BINARY, pushFlow, options.volumeMiB(), options.rateDuration().toSeconds());
+    /** The command this run was started with: Maven's, as its launcher passed it on. */
+    private static String commandLine() {
+        String command = System.getProperty("sun.java.command", "");
+        String maven = "org.codehaus.plexus.classworlds.launcher.Launcher";
+        return command.startsWith(maven) ? "mvn" + command.substring(maven.length()) : "java " + command;
+    }
+
+    private static String memory() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                    .map(l -> Math.round(Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0) + " GiB RAM")
+                    .findFirst().orElse("unknown RAM");
+        } catch (IOException e) {
+            return "unknown RAM";
+        }
     }
 
     private static String cpuModel() {
@@ -198,10 +297,11 @@ public final class RegistryBenchmark {
         return message.length() > 240 ? message.substring(0, 240) + "..." : message;
     }
 
-    private static void stopAll(List<Contender> contenders) {
-        for (Contender contender : contenders) {
-            contender.close();
+    private static void stopAll(List<Contender> contenders, List<Contender> tlsContenders, Path certificates) {
+        for (List<Contender> list : List.of(contenders, tlsContenders)) {
+            list.forEach(Contender::close);
+            list.clear();
         }
-        contenders.clear();
+        TempDirs.delete(certificates);
     }
 }

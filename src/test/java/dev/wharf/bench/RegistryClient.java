@@ -2,6 +2,7 @@ package dev.wharf.bench;
 
 import dev.wharf.oci.Digest;
 import dev.wharf.testing.Blobs;
+import dev.wharf.testing.SelfSignedCertificate;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,16 +14,18 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 import java.net.URI;
 import java.security.MessageDigest;
 import java.util.function.Supplier;
 
 /**
- * The registry client of every workload, the same for both servers: a Vert.x HTTP client with a keep-alive
- * pool on one loopback port. Blob bodies are streamed from {@link BlobContent} with back-pressure; blob pulls
- * read through {@link RawBlobReader} on worker threads.
+ * The registry client of every workload, the same for every server: a Vert.x HTTP client with a keep-alive
+ * pool on one loopback port, plain HTTP/1.1 or HTTP/1.1 over TLS. Blob bodies are streamed from {@link BlobContent}
+ * with back-pressure; blob pulls read through {@link RawBlobReader} on worker threads.
  */
 final class RegistryClient {
     /** Chunk size of the chunked push flow; a 1 MiB blob goes in one chunk. */
@@ -63,17 +66,22 @@ final class RegistryClient {
     /** Whether {@code POST ?digest=} with the body completes a push; otherwise POST, then PUT with the body. */
     private boolean singlePostPush;
 
-    RegistryClient(Vertx vertx, int port) {
+    /** A client of the registry on {@code port}; over HTTPS, trusting only {@code tls}'s certificate, when it is given. */
+    RegistryClient(Vertx vertx, int port, SelfSignedCertificate tls) {
         this.port = port;
         this.vertx = vertx;
-        this.raw = new RawBlobReader(port);
+        this.raw = new RawBlobReader(port, tls == null ? null : tls.trustingContext());
         this.context = vertx.getOrCreateContext();
-        this.http = vertx.createHttpClient(
-                new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-                        .setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
-                        // a request stuck this long fails its measurement instead of hanging the run
-                        .setIdleTimeout(120),
-                new PoolOptions().setHttp1MaxSize(64));
+        HttpClientOptions options = new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+                .setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
+                // a request stuck this long fails its measurement instead of hanging the run
+                .setIdleTimeout(120);
+        if (tls != null) {
+            // HTTP/1.1 on purpose: no ALPN, so both registries serve the same protocol as over plain HTTP.
+            options.setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(tls.cert().toString()))
+                    .setUseAlpn(false).setProtocolVersion(HttpVersion.HTTP_1_1);
+        }
+        this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(64));
     }
 
     int port() {

@@ -10,7 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The figures of a run: one row per metric, one column per registry, and Wharf/Distribution ratios. */
+/**
+ * The figures of a run: one row per metric, one column per registry, and the ratio of each Wharf to each
+ * Distribution (the first baseline, the newest release, first).
+ */
 final class Results {
     /** A metric's median figure per registry label, or why there is none. */
     record Row(Metric metric, Map<String, Double> figures, Map<String, String> failures) {
@@ -22,20 +25,20 @@ final class Results {
     }
 
     private final List<String> wharfLabels;
-    private final String baseline;
+    private final List<String> baselines;
     private final List<Row> rows = new ArrayList<>();
 
-    Results(List<String> wharfLabels, String baseline) {
+    Results(List<String> wharfLabels, List<String> baselines) {
         this.wharfLabels = wharfLabels;
-        this.baseline = baseline;
+        this.baselines = baselines;
     }
 
     void add(Metric metric, Map<String, Double> figures, Map<String, String> failures) {
         rows.add(new Row(metric, new LinkedHashMap<>(figures), new LinkedHashMap<>(failures)));
     }
 
-    /** The geometric mean of Wharf/Distribution over the push throughput metrics both registries completed. */
-    Double pushGeometricMean(String wharf) {
+    /** The geometric mean of Wharf/baseline over the push throughput metrics both registries completed, with their count. */
+    String pushGeometricMean(String wharf, String baseline) {
         double logSum = 0;
         int n = 0;
         for (Row row : rows) {
@@ -45,7 +48,7 @@ final class Results {
                 n++;
             }
         }
-        return n == 0 ? null : Math.exp(logSum / n);
+        return n == 0 ? "-" : ratio(Math.exp(logSum / n)) + " over " + n + " figures";
     }
 
     String markdown() {
@@ -84,8 +87,8 @@ final class Results {
     private List<String> header() {
         List<String> header = new ArrayList<>(List.of("Workload", "Unit"));
         header.addAll(wharfLabels);
-        header.add(baseline);
-        wharfLabels.forEach(w -> header.add(w + " / " + baseline));
+        header.addAll(baselines);
+        wharfLabels.forEach(w -> baselines.forEach(b -> header.add(w + " / " + b)));
         return header;
     }
 
@@ -95,11 +98,8 @@ final class Results {
             List<String> cells = new ArrayList<>(List.of(row.metric().name(),
                     row.metric().unit() + (row.metric().higherIsBetter() ? "" : " (lower is better)")));
             wharfLabels.forEach(w -> cells.add(figure(row, w)));
-            cells.add(figure(row, baseline));
-            wharfLabels.forEach(w -> {
-                Double ratio = row.ratio(w, baseline);
-                cells.add(ratio == null ? "-" : String.format(Locale.ROOT, "%.2fx", ratio));
-            });
+            baselines.forEach(b -> cells.add(figure(row, b)));
+            wharfLabels.forEach(w -> baselines.forEach(b -> cells.add(ratio(row.ratio(w, b)))));
             lines.add(cells);
         }
         return lines;
@@ -108,9 +108,10 @@ final class Results {
     private String summary(String bullet) {
         StringBuilder out = new StringBuilder();
         for (String wharf : wharfLabels) {
-            Double mean = pushGeometricMean(wharf);
-            out.append(bullet).append("Geometric mean of push ratios, ").append(wharf).append(" / ").append(baseline).append(": ")
-                    .append(mean == null ? "-" : String.format(Locale.ROOT, "%.2fx", mean)).append('\n');
+            for (String baseline : baselines) {
+                out.append(bullet).append("Geometric mean of push throughput ratios (plain HTTP), ").append(wharf).append(" / ")
+                        .append(baseline).append(": ").append(pushGeometricMean(wharf, baseline)).append('\n');
+            }
         }
         return out.toString();
     }
@@ -127,6 +128,10 @@ final class Results {
             });
         }
         return out.toString();
+    }
+
+    private static String ratio(Double ratio) {
+        return ratio == null ? "-" : String.format(Locale.ROOT, "%.2fx", ratio);
     }
 
     private static String figure(Row row, String label) {

@@ -27,11 +27,24 @@ record SampleImage(byte[] config, byte[] layer, byte[] manifest) {
         return Blobs.sha256(manifest);
     }
 
+    /**
+     * The manifest with one annotation carrying {@code serial}: another image manifest of the same blobs, with
+     * its own digest, for each serial.
+     */
+    byte[] variant(long serial) {
+        String json = new String(manifest, StandardCharsets.UTF_8);
+        return (json.substring(0, json.length() - 1) + ",\"annotations\":{\"dev.wharf.bench.serial\":\"" + serial + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Pushes the blobs and the manifest under {@code tag}. */
     Future<Void> push(RegistryClient client, String repository, String tag) {
-        return client.pushBytes(repository, config)
-                .compose(v -> client.pushBytes(repository, layer))
-                .compose(v -> client.putManifest(repository, tag, manifest));
+        return pushBlobs(client, repository).compose(v -> client.putManifest(repository, tag, manifest));
+    }
+
+    /** Pushes the config and the layer only. */
+    Future<Void> pushBlobs(RegistryClient client, String repository) {
+        return client.pushBytes(repository, config).compose(v -> client.pushBytes(repository, layer));
     }
 
     /** Makes {@code repository} hold the image by mounting its blobs from {@code from}, then puts the manifest. */

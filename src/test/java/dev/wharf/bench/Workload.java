@@ -13,12 +13,27 @@ interface Workload {
 
     List<Cell> cells();
 
-    /** A workload from its parts. */
+    /** Whether it runs on the registries' HTTPS instances rather than on their plain HTTP ones. */
+    default boolean overTls() {
+        return false;
+    }
+
+    /** A workload over plain HTTP from its parts. */
     static Workload of(String id, Preparation preparation, List<Cell> cells) {
+        return of(id, false, preparation, cells);
+    }
+
+    /** A workload from its parts. */
+    static Workload of(String id, boolean overTls, Preparation preparation, List<Cell> cells) {
         return new Workload() {
             @Override
             public String id() {
                 return id;
+            }
+
+            @Override
+            public boolean overTls() {
+                return overTls;
             }
 
             @Override
@@ -53,6 +68,11 @@ interface Workload {
 
         static Metric lowerIsBetter(String name, String unit) {
             return new Metric(name, unit, false, false);
+        }
+
+        /** The server's CPU time per GiB a push or pull moved (user plus system, all its threads). */
+        static Metric cpuPerGiB(String name) {
+            return lowerIsBetter(name + ", server CPU", "CPU s/GiB");
         }
     }
 
