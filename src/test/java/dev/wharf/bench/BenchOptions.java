@@ -33,7 +33,7 @@ record BenchOptions(
      * the benchmark passes itself when there is no launcher. {@code -Dbench.tunedFlags="..."} replaces it for an
      * experiment (without the launcher, or with {@code bench.jvm=tuned}).
      */
-    static final String TUNED_FLAGS = "-Xms16m -Xmx96m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m "
+    static final String TUNED_FLAGS = "-Xms48m -Xmn32m -Xmx96m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m "
             + "-XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=64m -Xss512k";
 
     static BenchOptions fromSystemProperties() {
