@@ -51,6 +51,11 @@ public final class FileUploadStore implements UploadStore {
      */
     private final BatchBuffers buffers = new BatchBuffers(256 << 10, 64);
     private final Map<String, HashState> hashes = new ConcurrentHashMap<>();
+    /**
+     * Sessions this process made, so that each PATCH and PUT need not read and parse {@code info.json} again;
+     * sessions of an earlier run are read from disk (and then kept here too).
+     */
+    private final Map<String, UploadSession> sessions = new ConcurrentHashMap<>();
     private final Set<String> writing = ConcurrentHashMap.newKeySet();
     /** Which repository each session belongs to, read from disk once (lazily), for {@link #count}. */
     private volatile Map<String, RepositoryName> owners;
@@ -84,7 +89,9 @@ public final class FileUploadStore implements UploadStore {
             if (owners().put(id, repository) == null) {
                 perRepository.merge(repository, 1, Integer::sum);
             }
-            return new UploadSession(id, repository, now);
+            UploadSession session = new UploadSession(id, repository, now);
+            sessions.put(id, session);
+            return session;
         } finally {
             writing.remove(id);
         }
@@ -95,12 +102,22 @@ public final class FileUploadStore implements UploadStore {
         if (id == null || !UUID_FORM.matcher(id).matches()) {
             throw UploadStateException.unknown();
         }
+        UploadSession known = sessions.get(id);
+        if (known != null) {
+            // Still on disk: the purge and a delete drop the entry first, but the folder may go by other hands.
+            if (!known.repository().equals(repository) || !Files.exists(dataPath(id))) {
+                throw UploadStateException.unknown();
+            }
+            return known;
+        }
         try {
             ObjectNode info = readInfo(id);
             if (!repository.value().equals(info.path("repository").asText()) || !Files.exists(dataPath(id))) {
                 throw UploadStateException.unknown();
             }
-            return new UploadSession(id, repository, Instant.parse(info.path("startedAt").asText()));
+            UploadSession session = new UploadSession(id, repository, Instant.parse(info.path("startedAt").asText()));
+            sessions.put(id, session);
+            return session;
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw UploadStateException.unknown();
         } catch (IOException e) {
@@ -167,6 +184,9 @@ public final class FileUploadStore implements UploadStore {
     }
 
     private MessageDigest hasherAt(String id, long size) throws IOException {
+        if (size == 0) {
+            return Digest.Algorithm.SHA256.newHasher();
+        }
         HashState state = hashes.get(id);
         if (state != null && state.offset() == size) {
             try {
@@ -206,6 +226,7 @@ public final class FileUploadStore implements UploadStore {
     @Override
     public void delete(String id) throws IOException {
         hashes.remove(id);
+        sessions.remove(id);
         RepositoryName owner = owners().remove(id);
         if (owner != null) {
             perRepository.computeIfPresent(owner, (name, n) -> n > 1 ? n - 1 : null);
