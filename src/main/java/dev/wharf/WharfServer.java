@@ -13,8 +13,9 @@ import dev.wharf.storage.Storage;
 import dev.wharf.storage.fs.StorageLayout;
 import dev.wharf.storage.fs.StorageLock;
 import dev.wharf.storage.fs.FileSeams;
-import io.vertx.core.Future;
+import io.netty.handler.ssl.OpenSsl;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -153,7 +154,7 @@ public final class WharfServer {
             case "openssl" -> {
                 if (!available) {
                     throw new IllegalArgumentException("tls.engine is openssl, but BoringSSL does not load here ("
-                            + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + "); set tls.engine to jdk or auto");
+                            + OpenSsl.unavailabilityCause() + "); set tls.engine to jdk or auto");
                 }
                 yield "openssl";
             }
