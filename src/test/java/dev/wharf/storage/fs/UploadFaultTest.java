@@ -73,10 +73,13 @@ class UploadFaultTest {
         assertEveryBatchBufferReturned();
     }
 
-    /** A failed write skips the writes queued behind it; their batch buffers must still go back to the pool. */
+    /**
+     * A failed write skips the writes queued behind it; their batch buffers must still go back to the pool (a lost
+     * one cannot be reused, so the pool makes more, and fewer are idle than were made).
+     */
     private static void assertEveryBatchBufferReturned() {
         BatchBuffers buffers = ((FileUploadStore) registry.server().storage().uploads()).batchBuffers();
-        assertTrue(buffers.created() > 1, "the upload used several batches");
+        assertTrue(buffers.created() > 0, "the upload went through the pool");
         assertEquals(buffers.created(), buffers.idle(), "every batch buffer is back in the pool");
     }
 
