@@ -32,7 +32,7 @@ final class BlobHandler {
         throw Http.methodNotAllowed();
     }
 
-    private Future<Void> send(RoutingContext ctx, Digest digest, BlobSource source, ByteRange.Header rangeHeader, boolean headOnly) {
+    private static Future<Void> send(RoutingContext ctx, Digest digest, BlobSource source, ByteRange.Header rangeHeader, boolean headOnly) {
         long size = source.size();
         ByteRange range = rangeHeader == null ? null : rangeHeader.resolve(size);
         HttpServerResponse response = ctx.response()

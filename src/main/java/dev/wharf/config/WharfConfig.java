@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -211,9 +212,8 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
         }
     }
 
-    /** PEM certificate (chain) and private key; both empty means plain HTTP. */
     /**
-     * HTTPS: the PEM certificate (chain) and key, and which TLS implementation encrypts: {@code openssl} (BoringSSL
+     * HTTPS: the PEM certificate (chain) and key (both empty: plain HTTP), and which TLS implementation encrypts: {@code openssl} (BoringSSL
      * through netty-tcnative, bundled for Linux x86-64), {@code jdk} (the JDK's own), or {@code auto}, the first
      * that is available (see docs/performance.md for what each costs).
      */
@@ -223,7 +223,7 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
         public Tls {
             cert = cert == null ? "" : cert;
             key = key == null ? "" : key;
-            engine = engine == null || engine.isBlank() ? "auto" : engine.trim().toLowerCase(java.util.Locale.ROOT);
+            engine = engine == null || engine.isBlank() ? "auto" : engine.trim().toLowerCase(Locale.ROOT);
             if (cert.isBlank() != key.isBlank()) {
                 throw new IllegalArgumentException("tls.cert and tls.key must be set together (or both left empty for plain HTTP)");
             }

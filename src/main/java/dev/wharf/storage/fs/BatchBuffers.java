@@ -27,12 +27,7 @@ final class BatchBuffers {
         this.free = new ArrayBlockingQueue<>(maxDirect);
     }
 
-    /** The size of every buffer handed out. */
-    int size() {
-        return size;
-    }
-
-    /** An empty buffer of {@link #size()} bytes: a pooled direct one while there are any, else a new heap one. */
+    /** An empty buffer of the pool's size: a pooled direct one while there are any, else a new heap one. */
     ByteBuffer take() {
         ByteBuffer buffer = free.poll();
         if (buffer != null) {
