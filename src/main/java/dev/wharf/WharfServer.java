@@ -7,6 +7,7 @@ import dev.wharf.auth.Auth;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.gc.GarbageCollector;
 import dev.wharf.gc.OnlineGc;
+import dev.wharf.mirror.Mirror;
 import dev.wharf.registry.Registry;
 import dev.wharf.registry.RegistrySettings;
 import dev.wharf.storage.Storage;
@@ -47,6 +48,8 @@ public final class WharfServer {
     /** One per event loop, all on one port. */
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private long purgeTimer = -1;
+    /** The pull-through cache, or null without upstreams. */
+    private Mirror mirror;
 
     public WharfServer(WharfConfig config) throws IOException {
         this(config, FileSeams.DIRECT);
@@ -96,7 +99,12 @@ public final class WharfServer {
      * copies) on one thread whatever {@code http.eventLoops} says.
      */
     public Future<WharfServer> start() {
-        RegistryApi api = new RegistryApi(vertx, new Registry(vertx, storage, RegistrySettings.from(config)), config, auth != null ? auth.access() : AccessCheck.ALLOW_ALL);
+        Registry registry = new Registry(vertx, storage, RegistrySettings.from(config));
+        mirror = Mirror.create(vertx, registry, storage, config, gc);
+        RegistryApi api = new RegistryApi(vertx, registry, config, auth != null ? auth.access() : AccessCheck.ALLOW_ALL, mirror);
+        if (mirror != null) {
+            mirror.start();
+        }
         ConnectionGuard guard = new ConnectionGuard(vertx, config.http());
         // Port 0 (any free port) binds a new port per server in Vert.x; a negative port is its "one free port,
         // shared by every server that names it".
@@ -187,6 +195,11 @@ public final class WharfServer {
         return storage;
     }
 
+    /** The pull-through cache, or null when no upstream is configured. */
+    public Mirror mirror() {
+        return mirror;
+    }
+
     public Vertx vertx() {
         return vertx;
     }
@@ -216,6 +229,9 @@ public final class WharfServer {
                     .await(timeout + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("graceful shutdown did not complete: {}", e.toString());
+        }
+        if (mirror != null) {
+            mirror.stop();
         }
         try {
             vertx.close().await(10, TimeUnit.SECONDS);

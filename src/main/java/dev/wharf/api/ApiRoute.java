@@ -70,6 +70,11 @@ public record ApiRoute(Kind kind, HttpMethod method, RepositoryName name, String
         return RepositoryName.parse(raw);
     }
 
+    /** The same request, for the repository {@code other} (a cached name's local name). */
+    public ApiRoute withName(RepositoryName other) {
+        return new ApiRoute(kind, method, other, reference);
+    }
+
     /** The access this request needs on {@link #name()}. */
     public Action action() {
         if (name == null) {

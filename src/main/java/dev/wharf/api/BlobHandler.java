@@ -1,5 +1,7 @@
 package dev.wharf.api;
 
+import dev.wharf.mirror.CacheTarget;
+import dev.wharf.mirror.PullThrough;
 import dev.wharf.oci.Digest;
 import dev.wharf.registry.BlobService;
 import dev.wharf.storage.BlobSource;
@@ -14,17 +16,22 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class BlobHandler {
     private final BlobService blobs;
+    private final PullThrough pullThrough;
 
-    BlobHandler(BlobService blobs) {
+    BlobHandler(BlobService blobs, PullThrough pullThrough) {
         this.blobs = blobs;
+        this.pullThrough = pullThrough;
     }
 
-    Future<Void> handle(RoutingContext ctx, ApiRoute route) {
+    /** @param cached the upstream when the name is a pull-through cache's, else null */
+    Future<Void> handle(RoutingContext ctx, ApiRoute route, CacheTarget cached) {
         HttpMethod method = ctx.request().method();
         Digest digest = Digest.parse(route.reference());
         if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+            boolean head = method == HttpMethod.HEAD;
             ByteRange.Header rangeHeader = ByteRange.Header.parse(ctx.request().getHeader("Range"));
-            return blobs.open(route.name(), digest).compose(source -> send(ctx, digest, source, rangeHeader, method == HttpMethod.HEAD));
+            Future<BlobSource> found = cached == null ? blobs.open(route.name(), digest) : pullThrough.blob(cached, digest, head);
+            return found.compose(source -> send(ctx, digest, source, rangeHeader, head));
         } else if (method == HttpMethod.DELETE) {
             return blobs.delete(route.name(), digest).compose(v -> ctx.response().setStatusCode(202)
                     .putHeader("Content-Length", "0").putHeader("Docker-Content-Digest", digest.toString()).end());
@@ -34,7 +41,13 @@ final class BlobHandler {
 
     private static Future<Void> send(RoutingContext ctx, Digest digest, BlobSource source, ByteRange.Header rangeHeader, boolean headOnly) {
         long size = source.size();
-        ByteRange range = rangeHeader == null ? null : rangeHeader.resolve(size);
+        ByteRange range;
+        try {
+            range = rangeHeader == null ? null : rangeHeader.resolve(size);
+        } catch (RuntimeException e) {
+            release(source);
+            throw e;
+        }
         HttpServerResponse response = ctx.response()
                 .putHeader("Docker-Content-Digest", digest.toString())
                 .putHeader("ETag", "\"" + digest + "\"")
@@ -48,16 +61,26 @@ final class BlobHandler {
             length = range.length();
             response.setStatusCode(206).putHeader("Content-Range", range.contentRange(size));
         }
-        if (headOnly) {
+        if (headOnly || length == 0) {
+            release(source);
             return response.putHeader("Content-Length", String.valueOf(length)).end();
         }
-        if (length == 0) {
-            return response.putHeader("Content-Length", "0").end();
+        if (source instanceof BlobSource.Filling filling) {
+            // still arriving from an upstream: sent as it grows, whatever the transport
+            return FileRangeSender.send(response.putHeader("Content-Length", String.valueOf(length)), filling.progress(), offset, length);
         }
-        BlobSource.File file = (BlobSource.File) source;
-        if (!ctx.request().isSSL()) {
-            return response.sendFile(file.path().toString(), offset, length);
+        if (!(source instanceof BlobSource.File file)) {
+            throw new IllegalStateException("a blob known only by its size has no body to send");
         }
-        return FileRangeSender.send(response.putHeader("Content-Length", String.valueOf(length)), file.path(), offset, length);
+        return ctx.request().isSSL()
+                ? FileRangeSender.send(response.putHeader("Content-Length", String.valueOf(length)), file.path(), offset, length)
+                : response.sendFile(file.path().toString(), offset, length);
+    }
+
+    /** A reader of a fill that sends no body gives its hold on the fill's file back. */
+    private static void release(BlobSource source) {
+        if (source instanceof BlobSource.Filling filling) {
+            filling.progress().release();
+        }
     }
 }

@@ -2,7 +2,10 @@ package dev.wharf.api;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import dev.wharf.storage.FillProgress;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -22,6 +25,10 @@ import java.nio.file.StandardOpenOption;
  * The reads run on the event loop, as Vert.x's own sendFile does over TLS: a blob being pulled is in the page
  * cache nearly always (it was just written, or is read by many), where a 64 KiB read takes microseconds, less
  * than a hand-off to a worker thread and back.
+ * <p>
+ * It also sends a file that is still growing (a blob the pull-through cache is filling): it sends what the
+ * {@link FillProgress} says is readable, waits to be called back when more is, and cuts the connection if the fill
+ * fails, so the client sees a short body rather than a complete wrong one.
  */
 final class FileRangeSender {
     private static final int CHUNK = 64 * 1024;
@@ -36,6 +43,10 @@ final class FileRangeSender {
     private final FileChannel channel;
     private final Promise<Void> done = Promise.promise();
     private final long end;
+    /** How far a growing file may be read; null for a file that is complete. */
+    private final FillProgress progress;
+    private final Context context;
+    private boolean waiting;
     /** The next byte to read; {@code end + 1} once the response is ending. */
     private long position;
     private int inFlight;
@@ -43,8 +54,10 @@ final class FileRangeSender {
     private boolean pumping;
     private boolean again;
 
-    private FileRangeSender(HttpServerResponse response, FileChannel channel, long offset, long length) {
+    private FileRangeSender(HttpServerResponse response, FileChannel channel, long offset, long length, FillProgress progress) {
         this.response = response;
+        this.progress = progress;
+        this.context = Vertx.currentContext();
         this.channel = channel;
         this.position = offset;
         this.end = offset + length;
@@ -52,13 +65,29 @@ final class FileRangeSender {
 
     /** Sends {@code length} bytes of {@code file} from {@code offset} as the response body, then ends the response. */
     static Future<Void> send(HttpServerResponse response, Path file, long offset, long length) {
+        return send(response, file, offset, length, null);
+    }
+
+    /**
+     * As {@link #send(HttpServerResponse, Path, long, long)}, for a file that grows as {@code progress} says, read
+     * through its shared channel (released, not closed, at the end).
+     */
+    static Future<Void> send(HttpServerResponse response, FillProgress progress, long offset, long length) {
+        return start(response, progress.channel(), offset, length, progress);
+    }
+
+    private static Future<Void> send(HttpServerResponse response, Path file, long offset, long length, FillProgress progress) {
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
-        FileRangeSender sender = new FileRangeSender(response, channel, offset, length);
+        return start(response, channel, offset, length, progress);
+    }
+
+    private static Future<Void> start(HttpServerResponse response, FileChannel channel, long offset, long length, FillProgress progress) {
+        FileRangeSender sender = new FileRangeSender(response, channel, offset, length, progress);
         response.closeHandler(v -> sender.finish(new IOException("the client closed the connection")));
         sender.writeMore();
         return sender.done.future();
@@ -89,8 +118,9 @@ final class FileRangeSender {
 
     private void pump() {
         try {
-            while (position < end && inFlight < MAX_IN_FLIGHT && !response.writeQueueFull()) {
-                int n = (int) Math.min(CHUNK, end - position);
+            long limit = progress == null ? end : Math.min(end, progress.readable());
+            while (position < limit && inFlight < MAX_IN_FLIGHT && !response.writeQueueFull()) {
+                int n = (int) Math.min(CHUNK, limit - position);
                 ByteBuf chunk = ByteBufAllocator.DEFAULT.directBuffer(n);
                 try {
                     while (chunk.writerIndex() < n) {
@@ -124,17 +154,47 @@ final class FileRangeSender {
         if (position == end) {
             position++;
             response.end().onComplete(ended -> finish(ended.cause()));
+        } else if (position < end && progress != null && position >= progress.readable()) {
+            awaitMore();
         } else if (position < end && inFlight < MAX_IN_FLIGHT) {
             response.drainHandler(v -> writeMore());
         }
     }
 
+    /** The growing file has nothing more to read yet: be called back when it has, or when its fill failed. */
+    private void awaitMore() {
+        Throwable failed = progress.failure();
+        if (failed != null) {
+            finish(failed);
+            return;
+        }
+        if (waiting) {
+            return;
+        }
+        waiting = true;
+        progress.whenReadable(position, () -> context.runOnContext(v -> {
+            waiting = false;
+            if (progress.failure() != null) {
+                finish(progress.failure());
+            } else {
+                writeMore();
+            }
+        }));
+    }
+
     private void finish(Throwable failure) {
+        if (finished) {
+            return;
+        }
         finished = true;
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // read-only: nothing was lost
+        if (progress != null) {
+            progress.release();
+        } else {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // read-only: nothing was lost
+            }
         }
         if (failure == null) {
             done.tryComplete();

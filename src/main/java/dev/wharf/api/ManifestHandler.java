@@ -6,6 +6,8 @@ import dev.wharf.oci.Digest;
 import dev.wharf.oci.Reference;
 import dev.wharf.oci.RepositoryName;
 import dev.wharf.oci.Tag;
+import dev.wharf.mirror.CacheTarget;
+import dev.wharf.mirror.PullThrough;
 import dev.wharf.registry.ManifestService;
 import dev.wharf.storage.StoredManifest;
 import io.vertx.core.Future;
@@ -17,17 +19,22 @@ import io.vertx.ext.web.RoutingContext;
 /** {@code GET}, {@code HEAD}, {@code PUT} and {@code DELETE /v2/<name>/manifests/<tag|digest>}. */
 final class ManifestHandler {
     private final ManifestService manifests;
+    private final PullThrough pullThrough;
     private final int maxBytes;
 
-    ManifestHandler(ManifestService manifests, int maxBytes) {
+    ManifestHandler(ManifestService manifests, PullThrough pullThrough, int maxBytes) {
         this.manifests = manifests;
+        this.pullThrough = pullThrough;
         this.maxBytes = maxBytes;
     }
 
-    Future<Void> handle(RoutingContext ctx, ApiRoute route) {
+    /** @param cached the upstream when the name is a pull-through cache's, else null */
+    Future<Void> handle(RoutingContext ctx, ApiRoute route, CacheTarget cached) {
         HttpMethod method = ctx.request().method();
         if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-            return manifests.get(route.name(), readable(route.reference())).compose(m -> send(ctx, m, method == HttpMethod.HEAD));
+            Reference reference = readable(route.reference());
+            Future<StoredManifest> found = cached == null ? manifests.get(route.name(), reference) : pullThrough.manifest(cached, reference);
+            return found.compose(m -> send(ctx, m, method == HttpMethod.HEAD));
         }
         Reference reference = Reference.parse(route.reference());
         if (method == HttpMethod.PUT) {

@@ -1,8 +1,13 @@
 package dev.wharf.api;
 
 import dev.wharf.config.WharfConfig;
+import dev.wharf.error.ErrorCode;
 import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
+import dev.wharf.mirror.CacheTarget;
+import dev.wharf.mirror.Mirror;
+import dev.wharf.mirror.MirrorRoutes;
+import dev.wharf.mirror.PullThrough;
 import dev.wharf.registry.Registry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -21,6 +26,8 @@ import java.util.List;
 public final class RegistryApi {
     /** Where the parsed route is kept on the routing context, for gates and handlers. */
     public static final String ROUTE = "wharf.route";
+    /** Where the upstream of a request for a cached name is kept on the routing context (absent: local). */
+    static final String CACHE_TARGET = "wharf.cacheTarget";
     static final String API_VERSION = "registry/2.0";
 
     private final BlobHandler blobs;
@@ -30,14 +37,18 @@ public final class RegistryApi {
     private final CatalogHandler catalog;
     private final ReferrersHandler referrers;
     private final SearchHandler search;
+    private final MirrorRoutes mirrorRoutes;
 
-    public RegistryApi(Vertx vertx, Registry registry, WharfConfig config, AccessCheck access) {
-        this.blobs = new BlobHandler(registry.blobs());
+    /** @param mirror the pull-through cache, or null without one */
+    public RegistryApi(Vertx vertx, Registry registry, WharfConfig config, AccessCheck access, Mirror mirror) {
+        PullThrough pullThrough = mirror == null ? null : mirror.pullThrough();
+        this.mirrorRoutes = mirror == null ? null : mirror.routes();
+        this.blobs = new BlobHandler(registry.blobs(), pullThrough);
         this.uploads = new UploadHandler(vertx, registry.uploads(), access);
-        this.manifests = new ManifestHandler(registry.manifests(), config.manifests().maxBytes());
-        this.tags = new TagListHandler(registry.listings());
+        this.manifests = new ManifestHandler(registry.manifests(), pullThrough, config.manifests().maxBytes());
+        this.tags = new TagListHandler(registry.listings(), pullThrough);
         this.catalog = new CatalogHandler(registry.listings(), access);
-        this.referrers = new ReferrersHandler(registry.listings());
+        this.referrers = new ReferrersHandler(registry.listings(), pullThrough);
         this.search = new SearchHandler(registry.search(), access);
     }
 
@@ -74,6 +85,14 @@ public final class RegistryApi {
         if (route == null) {
             throw RegistryException.of(Problem.NOT_FOUND, "not found");
         }
+        if (mirrorRoutes != null && route.name() != null) {
+            // Routed before the gates, so that access control checks the name the content is kept under.
+            CacheTarget target = mirrorRoutes.route(route.name(), ctx.request().getParam("ns"), route.action() == ApiRoute.Action.PUSH);
+            if (target != null) {
+                route = route.withName(target.localName());
+                ctx.put(CACHE_TARGET, target);
+            }
+        }
         ctx.put(ROUTE, route);
         ctx.next();
     }
@@ -94,15 +113,20 @@ public final class RegistryApi {
     }
 
     private Future<Void> handle(RoutingContext ctx, ApiRoute route) {
+        CacheTarget cached = ctx.get(CACHE_TARGET);
+        if (cached != null && route.action() == ApiRoute.Action.PUSH) {
+            throw RegistryException.of(ErrorCode.DENIED, route.name() + " is a pull-through cache of " + cached.upstream().name()
+                    + " and takes no pushes; push to a name no upstream claims");
+        }
         return switch (route.kind()) {
             case BASE -> base(ctx);
-            case BLOB -> blobs.handle(ctx, route);
+            case BLOB -> blobs.handle(ctx, route, cached);
             case UPLOAD_START -> uploads.start(ctx, route);
             case UPLOAD -> uploads.handle(ctx, route);
-            case MANIFEST -> manifests.handle(ctx, route);
-            case TAGS -> tags.handle(ctx, route);
+            case MANIFEST -> manifests.handle(ctx, route, cached);
+            case TAGS -> tags.handle(ctx, route, cached);
             case CATALOG -> catalog.handle(ctx);
-            case REFERRERS -> referrers.handle(ctx, route);
+            case REFERRERS -> referrers.handle(ctx, route, cached);
             case SEARCH -> search.handle(ctx);
         };
     }

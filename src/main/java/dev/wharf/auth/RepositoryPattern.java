@@ -7,11 +7,11 @@ import java.util.regex.Pattern;
  * {@code **} across segments, {@code ?} one character of a segment; everything else matches itself.
  * So {@code library/*} covers {@code library/alpine} but not {@code library/tools/jq}; {@code team/**} covers both levels.
  */
-record RepositoryPattern(String glob, Pattern regex) {
+public record RepositoryPattern(String glob, Pattern regex) {
 
-    static RepositoryPattern of(String glob) {
+    public static RepositoryPattern of(String glob) {
         if (glob == null || glob.isBlank()) {
-            throw new IllegalArgumentException("empty repository pattern in auth policy");
+            throw new IllegalArgumentException("empty repository pattern");
         }
         StringBuilder regex = new StringBuilder();
         StringBuilder literal = new StringBuilder();
@@ -40,7 +40,7 @@ record RepositoryPattern(String glob, Pattern regex) {
         return new RepositoryPattern(glob, Pattern.compile(regex.toString()));
     }
 
-    boolean matches(String repository) {
+    public boolean matches(String repository) {
         return regex.matcher(repository).matches();
     }
 }

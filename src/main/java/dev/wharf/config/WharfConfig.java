@@ -1,6 +1,7 @@
 package dev.wharf.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,17 @@ import java.util.Map;
  * One record per section of the file; see docs/configuration.md for what each setting means.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc) {
+public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc,
+                          Proxy proxy) {
+
+    /** A configuration without a pull-through cache (the shape of every configuration before there was one). */
+    public WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc) {
+        this(http, storage, uploads, manifests, auth, tls, gc, Proxy.NONE);
+    }
+
+    public WharfConfig {
+        proxy = proxy == null ? Proxy.NONE : proxy;
+    }
 
     /**
      * The HTTP listener and how long a connection may hold the server without using it (see ConnectionGuard).
@@ -268,7 +279,7 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     public WharfConfig withStorageRoot(String root) {
-        return new WharfConfig(http, new Storage(root, storage.fsync(), storage.deleteEnabled()), uploads, manifests, auth, tls, gc);
+        return new WharfConfig(http, new Storage(root, storage.fsync(), storage.deleteEnabled()), uploads, manifests, auth, tls, gc, proxy);
     }
 
     public WharfConfig withPort(int port) {
@@ -277,18 +288,147 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     public WharfConfig withHttp(Http http) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
     }
 
     public WharfConfig withAuth(Auth auth) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
     }
 
     public WharfConfig withTls(Tls tls) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
+    }
+
+    public WharfConfig withProxy(Proxy proxy) {
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
     }
 
     public WharfConfig withGc(Gc gc) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
+    }
+
+    /**
+     * The pull-through cache (docs/mirror.md): the upstream registries whose content Wharf fetches on demand and
+     * keeps. {@code upstream} (with {@code upstreamName}) is the one-line form for scripts: a single default
+     * upstream at that URL, known to clients by that name (default: the URL's host:port).
+     *
+     * @param evictionInterval how often cached images past their upstream's {@code maxIdle} or {@code maxBytes}
+     *                         are evicted; {@code 0s}: never
+     */
+    public record Proxy(String upstream, String upstreamName, List<Upstream> upstreams, String evictionInterval) {
+        public static final Proxy NONE = new Proxy("", "", List.of(), "1h");
+
+        public Proxy {
+            upstream = upstream == null ? "" : upstream.trim();
+            upstreamName = upstreamName == null ? "" : upstreamName.trim();
+            upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+            evictionInterval = evictionInterval == null || evictionInterval.isBlank() ? "1h" : evictionInterval;
+            Durations.parse(evictionInterval);
+            if (upstream.isEmpty() && !upstreamName.isEmpty()) {
+                throw new IllegalArgumentException("proxy.upstreamName (WHARF_PROXY_UPSTREAM_NAME) names the upstream that "
+                        + "proxy.upstream (WHARF_PROXY_UPSTREAM) sets, which is empty");
+            }
+        }
+
+        public Duration evictionIntervalDuration() {
+            return Durations.parse(evictionInterval);
+        }
+
+        /** Every upstream: the list, then the one {@code upstream} sets (the default unless another one is). */
+        public List<Upstream> all() {
+            if (upstream.isEmpty()) {
+                return upstreams;
+            }
+            boolean defaultTaken = upstreams.stream().anyMatch(Upstream::isDefault);
+            java.util.ArrayList<Upstream> all = new java.util.ArrayList<>(upstreams);
+            all.add(Upstream.at(upstreamName.isEmpty() ? null : upstreamName, upstream, !defaultTaken));
+            return List.copyOf(all);
+        }
+
+        public boolean enabled() {
+            return !all().isEmpty();
+        }
+    }
+
+    /**
+     * One upstream registry of the pull-through cache.
+     *
+     * @param name           the registry name clients know it by ({@code docker.io}), matched against containerd's
+     *                       {@code ns} parameter; default: the URL's host:port
+     * @param url            where Wharf reaches it ({@code https://registry-1.docker.io})
+     * @param prefix         the first path segments that route to it ({@code /v2/docker.io/library/nginx}) and under
+     *                       which its content is stored here; default: the name, with {@code :} written {@code -}
+     * @param isDefault      whether names that match no prefix and come without {@code ns} go to it
+     * @param username       Basic credentials, also used at its token service; with {@code password} or
+     *                       {@code passwordFile}
+     * @param tokenFile      a file holding a ready-made bearer token (instead of username/password)
+     * @param caFile         PEM file of the CAs that sign its certificate, instead of the JDK's
+     * @param insecure       accept any certificate (a lab only)
+     * @param connectTimeout to open a connection
+     * @param timeout        a revalidation of a cached tag (HEAD) waits this long before the cached copy is served
+     * @param readTimeout    a fetch that receives nothing for this long fails
+     * @param freshness      a cached tag younger than this is served without asking the upstream
+     * @param immutableTags  a regex of tags never revalidated once cached (e.g. semver); empty: none
+     * @param repositories   glob patterns of the upstream's repositories it serves; empty: all
+     * @param maxIdle        cached images not pulled for this long are evicted; empty or 0s: never
+     * @param maxBytes       cached bytes above which the least recently pulled images are evicted; 0: no limit
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Upstream(String name, String url, String prefix, @JsonProperty("default") boolean isDefault,
+                           String username, String password, String passwordFile, String tokenFile, String caFile,
+                           boolean insecure, String connectTimeout, String timeout, String readTimeout, String freshness,
+                           String immutableTags, List<String> repositories, String maxIdle, long maxBytes) {
+        public Upstream {
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException("proxy.upstreams: every upstream needs a url");
+            }
+            url = url.trim().replaceAll("/+$", "");
+            java.net.URI uri = java.net.URI.create(url);
+            if (uri.getHost() == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+                throw new IllegalArgumentException("proxy upstream url must be http://host[:port] or https://host[:port], not " + url);
+            }
+            if (name == null || name.isBlank()) {
+                name = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            }
+            if (prefix == null || prefix.isBlank()) {
+                prefix = name.replace(':', '-');
+            }
+            prefix = prefix.replaceAll("^/+|/+$", "");
+            connectTimeout = orDefault(connectTimeout, "5s");
+            timeout = orDefault(timeout, "3s");
+            readTimeout = orDefault(readTimeout, "30s");
+            freshness = orDefault(freshness, "60s");
+            maxIdle = orDefault(maxIdle, "0s");
+            for (String d : List.of(connectTimeout, timeout, readTimeout, freshness, maxIdle)) {
+                Durations.parse(d);
+            }
+            immutableTags = immutableTags == null ? "" : immutableTags;
+            if (!immutableTags.isEmpty()) {
+                java.util.regex.Pattern.compile(immutableTags);
+            }
+            repositories = repositories == null ? List.of() : List.copyOf(repositories);
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("proxy upstream maxBytes must be 0 (no limit) or more");
+            }
+            if (password != null && !password.isEmpty() && passwordFile != null && !passwordFile.isEmpty()) {
+                throw new IllegalArgumentException("proxy upstream " + name + ": set password or passwordFile, not both");
+            }
+        }
+
+        /** An upstream at {@code url} with every other setting at its default. */
+        public static Upstream at(String name, String url, boolean isDefault) {
+            return new Upstream(name, url, null, isDefault, null, null, null, null, null, false, null, null, null, null,
+                    null, null, null, 0);
+        }
+
+        private static String orDefault(String value, String fallback) {
+            return value == null || value.isBlank() ? fallback : value;
+        }
+
+        /** Never the password: configurations get logged. */
+        @Override
+        public String toString() {
+            return "Upstream[" + name + " at " + url + (isDefault ? ", default" : "") + "]";
+        }
     }
 }

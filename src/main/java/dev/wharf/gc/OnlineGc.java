@@ -76,6 +76,11 @@ public final class OnlineGc {
                 .onFailure(err -> ErrorResponses.send(ctx, err));
     }
 
+    /** Runs a collection now with the configured settings (the cache's eviction, to reclaim what it evicted). */
+    public Future<GcReport> runNow() {
+        return run(GcOptions.from(config, false, config.untagged()));
+    }
+
     private Future<GcReport> run(GcOptions options) {
         return vertx.executeBlocking(() -> collector.run(options, Progress.NONE), false);
     }

@@ -58,7 +58,21 @@ public final class ManifestService {
         return blocking.run(() -> store(name, reference, body, contentType));
     }
 
+    /**
+     * Stores a manifest the pull-through cache fetched from an upstream: validated, digest-checked, tagged and
+     * recorded as a referrer like a push, but without requiring its blobs and children to be here already (a
+     * cache fetches those when they are first pulled).
+     */
+    public Future<PushedManifest> putFetched(RepositoryName name, Reference reference, byte[] body, String contentType) {
+        return blocking.run(() -> store(name, reference, body, contentType, false));
+    }
+
     private PushedManifest store(RepositoryName name, Reference reference, byte[] body, String contentType) throws IOException {
+        return store(name, reference, body, contentType, true);
+    }
+
+    private PushedManifest store(RepositoryName name, Reference reference, byte[] body, String contentType,
+                                 boolean requireReferences) throws IOException {
         Manifest manifest = ManifestParser.parse(body, contentType);
         Digest.Algorithm algorithm = reference.isDigest() ? reference.digest().algorithm() : Digest.Algorithm.SHA256;
         Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(body));
@@ -66,7 +80,9 @@ public final class ManifestService {
             throw RegistryException.withDetail(ErrorCode.DIGEST_INVALID, "the manifest's digest does not match the URL",
                     Map.of("expected", reference.digest().toString(), "actual", digest.toString()));
         }
-        checkReferencesPresent(name, manifest);
+        if (requireReferences) {
+            checkReferencesPresent(name, manifest);
+        }
         storage.manifests().put(name, new StoredManifest(digest, body, manifest.mediaType()));
         if (!reference.isDigest()) {
             storage.tags().tag(name, reference.tag(), digest);
@@ -113,16 +129,32 @@ public final class ManifestService {
                 }
                 return null;
             }
-            StoredManifest stored = storage.manifests().get(name, reference.digest());
-            if (stored == null) {
+            if (!remove(name, reference.digest())) {
                 throw RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + reference);
-            }
-            storage.manifests().delete(name, reference.digest());
-            Manifest parsed = ManifestParser.parse(stored.content(), stored.mediaType());
-            if (parsed.subject() != null) {
-                storage.referrers().remove(name, parsed.subject().digest(), reference.digest());
             }
             return null;
         });
+    }
+
+    /**
+     * Removes a manifest, its tags and its referrer record, whatever {@code storage.deleteEnabled} says: the
+     * pull-through cache's eviction, which must work on a registry that refuses client deletes. Blocking;
+     * false when it was not there.
+     */
+    public boolean evict(RepositoryName name, Digest digest) throws IOException {
+        return remove(name, digest);
+    }
+
+    private boolean remove(RepositoryName name, Digest digest) throws IOException {
+        StoredManifest stored = storage.manifests().get(name, digest);
+        if (stored == null) {
+            return false;
+        }
+        storage.manifests().delete(name, digest);
+        Manifest parsed = ManifestParser.parse(stored.content(), stored.mediaType());
+        if (parsed.subject() != null) {
+            storage.referrers().remove(name, parsed.subject().digest(), digest);
+        }
+        return true;
     }
 }

@@ -16,14 +16,21 @@ public final class Registry {
     private final UploadService uploads;
     private final ListingService listings;
     private final SearchService search;
+    private final Storage storage;
 
     public Registry(Vertx vertx, Storage storage, RegistrySettings settings) {
+        this.storage = storage;
         Blocking blocking = new Blocking(vertx);
         this.manifests = new ManifestService(storage, blocking, settings.deleteEnabled());
         this.blobs = new BlobService(storage, blocking, settings.deleteEnabled());
         this.uploads = new UploadService(storage, blocking, settings.maxUploadsPerRepository(), settings.automaticMount());
         this.listings = new ListingService(storage, blocking);
         this.search = new SearchService(storage, blocking);
+    }
+
+    /** Whether a repository of that name exists (has been pushed to); answered from memory. */
+    public boolean repositoryExists(dev.wharf.oci.RepositoryName name) {
+        return storage.repositories().exists(name);
     }
 
     public ManifestService manifests() {

@@ -60,6 +60,26 @@ public final class UploadService {
         return blocking.run(() -> storage.uploads().get(name, id));
     }
 
+    /** The local file the session's bytes arrive in, for a reader that follows it (see {@code UploadStore#dataPath}). */
+    public java.nio.file.Path dataPath(UploadSession session) {
+        return storage.uploads().dataPath(session.id());
+    }
+
+    /**
+     * Links a blob already stored for some repository into {@code name}, for the pull-through cache (whose blobs
+     * are the upstream's, known by digest, so one stored copy serves every cached repository); false when the blob
+     * is not stored at all.
+     */
+    public Future<Boolean> linkStored(RepositoryName name, Digest digest) {
+        return blocking.run(() -> {
+            if (!storage.blobs().touchIfPresent(digest)) {
+                return false;
+            }
+            storage.repositories().linkBlob(name, digest);
+            return true;
+        });
+    }
+
     /** Bytes received so far. */
     public Future<Long> size(UploadSession session) {
         return blocking.run(() -> storage.uploads().size(session));

@@ -3,6 +3,7 @@ package dev.wharf.storage;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 /**
  * One request body streaming onto the end of an upload. The caller (an event loop) hands over buffers; the
@@ -20,6 +21,18 @@ public interface UploadAppender {
 
     /** Called (on any thread) each time the bytes queued fall low enough to read more. */
     void drainHandler(Runnable handler);
+
+    /**
+     * Called (on any thread) each time more of this write is in the upload's file, with the upload's size in the
+     * file so far: for a reader that follows an upload as it arrives (the pull-through cache's fill).
+     */
+    void progressHandler(LongConsumer handler);
+
+    /**
+     * Queues what has been appended so far for writing now, rather than once a whole batch has gathered, so that
+     * a reader following the file is not kept waiting for bytes that arrive slowly. Same thread as {@link #append}.
+     */
+    void flush();
 
     /** Queues a buffer; returns true while the caller may keep sending, false when it should pause. */
     boolean append(ByteBuffer buffer);

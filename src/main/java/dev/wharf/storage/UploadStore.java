@@ -4,6 +4,7 @@ import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -17,6 +18,13 @@ public interface UploadStore {
 
     /** The session {@code id} of {@code repository}; {@link UploadStateException} UNKNOWN when there is none. */
     UploadSession get(RepositoryName repository, String id) throws IOException;
+
+    /**
+     * The local file holding the session's bytes as they arrive, for a reader that follows the upload while it
+     * is written (the pull-through cache serves a blob to its clients while it fills). It becomes the blob's file
+     * at {@link #commit}, so a reader that opened it keeps reading the same bytes.
+     */
+    Path dataPath(String id);
 
     /** Bytes received so far. */
     long size(UploadSession session) throws IOException;

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The filesystem driver's {@link UploadAppender}: streams one request body onto the end of an upload file. The
@@ -55,6 +56,7 @@ public final class FileUploadAppender implements UploadAppender {
     /** The batch being filled; null until the next byte arrives. */
     private ByteBuffer batch;
     private volatile Runnable drainHandler;
+    private volatile LongConsumer progressHandler;
     private volatile boolean failed;
     private boolean closed;
 
@@ -80,6 +82,16 @@ public final class FileUploadAppender implements UploadAppender {
     @Override
     public void drainHandler(Runnable handler) {
         this.drainHandler = handler;
+    }
+
+    @Override
+    public void progressHandler(LongConsumer handler) {
+        this.progressHandler = handler;
+    }
+
+    @Override
+    public void flush() {
+        flushBatch();
     }
 
     /**
@@ -150,6 +162,10 @@ public final class FileUploadAppender implements UploadAppender {
         }
         long total = written.addAndGet(bytes);
         flushAhead(startOffset + total);
+        LongConsumer progress = progressHandler;
+        if (progress != null) {
+            progress.accept(startOffset + total);
+        }
         long before = pending.getAndAdd(-bytes);
         Runnable drain = drainHandler;
         if (drain != null && before >= LOW_WATER && before - bytes < LOW_WATER) {

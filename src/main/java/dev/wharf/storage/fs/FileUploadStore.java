@@ -134,6 +134,7 @@ public final class FileUploadStore implements UploadStore {
         return buffers;
     }
 
+    @Override
     public Path dataPath(String id) {
         return layout.uploadData(id);
     }
