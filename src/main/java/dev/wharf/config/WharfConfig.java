@@ -328,6 +328,9 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
                 throw new IllegalArgumentException("proxy.upstreamName (WHARF_PROXY_UPSTREAM_NAME) names the upstream that "
                         + "proxy.upstream (WHARF_PROXY_UPSTREAM) sets, which is empty");
             }
+            if (!upstream.isEmpty()) {
+                Upstream.at(upstreamName.isEmpty() ? null : upstreamName, upstream, true); // refused now if malformed
+            }
         }
 
         public Duration evictionIntervalDuration() {

@@ -245,11 +245,13 @@ final class BlobFill implements FillProgress {
         if (ended) {
             return;
         }
+        // before anything below can call back in here (a reset fires the response's exception handler at once)
+        ended = true;
         failure = err;
         size.tryFail(err);
-        if (!(err instanceof RegistryException)) {
+        if (!(err instanceof RegistryException re && re.code() == ErrorCode.BLOB_UNKNOWN)) {
             LOG.warn("fetching blob {} of {} from {} failed; nothing stored: {}", digest, target.localName(),
-                    target.upstream().name(), UpstreamClient.describe(err));
+                    target.upstream().name(), err instanceof RegistryException ? err.getMessage() : UpstreamClient.describe(err));
         }
         if (streaming) {
             // stop the transfer: its bytes will not be used

@@ -160,8 +160,8 @@ public final class PullThrough {
             if (!reference.isDigest()) {
                 freshness.validated(target, reference.tag());
             }
-            LOG.info("cached {}:{} from {} ({} bytes)", target.localName(), reference.isDigest() ? "@" + reference.digest()
-                    : reference.tag().value(), target.upstream().name(), body.length);
+            LOG.info("cached {}{} from {} ({} bytes)", target.localName(), reference.isDigest() ? "@" + reference.digest()
+                    : ":" + reference.tag().value(), target.upstream().name(), body.length);
             return registry.manifests().get(target.localName(), Reference.parse(pushed.digest().toString()));
         });
     }

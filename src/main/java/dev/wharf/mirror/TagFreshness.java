@@ -44,8 +44,7 @@ final class TagFreshness {
             staleLoggedAt.clear();
         }
         staleLoggedAt.put(key, now);
-        LOG.warn("serving cached {}:{}, not revalidated: upstream {} {}", target.localName(), tag.value(),
-                target.upstream().name(), why.getMessage());
+        LOG.warn("serving cached {}:{} without revalidating it: {}", target.localName(), tag.value(), why.getMessage());
     }
 
     private static String key(CacheTarget target, Tag tag) {

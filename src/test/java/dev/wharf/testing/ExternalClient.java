@@ -125,6 +125,11 @@ public final class ExternalClient {
         return new ExternalClient(executable, launcher, leadingArgs, environment, directory, limit);
     }
 
+    /** Where the client's program is (for tests that start it as a long-running server). */
+    public Path executable() {
+        return executable;
+    }
+
     public String name() {
         return executable.getFileName().toString();
     }

@@ -28,6 +28,8 @@ public final class TestRegistry implements AutoCloseable {
     private final WharfConfig config;
     private final FileSeams seams;
     private WharfServer server;
+    /** Basic credentials every request of {@link #given()} carries, or null. */
+    private String[] credentials;
 
     private TestRegistry(Path root, WharfConfig config, FileSeams seams) {
         this.root = root;
@@ -102,8 +104,17 @@ public final class TestRegistry implements AutoCloseable {
     public RequestSpecification given() {
         RequestSpecification spec = RestAssured.given().baseUri(scheme() + "://127.0.0.1").port(port()).urlEncodingEnabled(false)
                 .config(CLIENT);
+        if (credentials != null) {
+            spec = spec.auth().preemptive().basic(credentials[0], credentials[1]);
+        }
         // Tests make their own self-signed certificates; trusting them is what the test is about, not the CA chain.
         return config.tls().enabled() ? spec.relaxedHTTPSValidation() : spec;
+    }
+
+    /** From now on {@link #given()} signs in as {@code user} (for helpers that push into a registry with auth on). */
+    public TestRegistry signedInAs(String user, String password) {
+        this.credentials = new String[] {user, password};
+        return this;
     }
 
     @Override
