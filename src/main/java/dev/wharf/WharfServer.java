@@ -48,8 +48,9 @@ public final class WharfServer {
     /** One per event loop, all on one port. */
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private long purgeTimer = -1;
+    private final Registry registry;
     /** The pull-through cache, or null without upstreams. */
-    private Mirror mirror;
+    private final Mirror mirror;
 
     public WharfServer(WharfConfig config) throws IOException {
         this(config, FileSeams.DIRECT);
@@ -75,6 +76,29 @@ public final class WharfServer {
                 .setWorkerPoolSize(Math.max(20, 4 * Runtime.getRuntime().availableProcessors())));
         this.auth = config.auth().enabled() ? createAuth() : null;
         this.gc = new OnlineGc(vertx, new GarbageCollector(storage), config.gc());
+        this.registry = new Registry(vertx, storage, RegistrySettings.from(config));
+        this.mirror = createMirror();
+    }
+
+    /** Sets up the upstreams now, so that a mistake there (a bad prefix, an unreadable password file) stops the start. */
+    private Mirror createMirror() {
+        try {
+            return Mirror.create(vertx, registry, storage, config, gc);
+        } catch (RuntimeException e) {
+            closeVertxAndStorage();
+            throw new IllegalArgumentException("cannot set up the pull-through cache: " + e.getMessage(), e);
+        }
+    }
+
+    /** The last steps of a stop, and all of one after a failed start: Vert.x, the stores, the lock. */
+    private void closeVertxAndStorage() {
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception closing) {
+            LOG.warn("stopping Vert.x failed: {}", closing.toString());
+        }
+        storage.close();
+        releaseLock();
     }
 
     /** Reads the htpasswd file and keys now, so that a mistake there stops the start with a clear message. */
@@ -82,13 +106,7 @@ public final class WharfServer {
         try {
             return Auth.create(vertx, config.auth(), storage.layout().tokenSigningKey());
         } catch (IOException | RuntimeException e) {
-            try {
-                vertx.close().await(10, TimeUnit.SECONDS);
-            } catch (Exception closing) {
-                LOG.warn("stopping Vert.x failed: {}", closing.toString());
-            }
-            storage.close();
-            releaseLock();
+            closeVertxAndStorage();
             throw new IllegalArgumentException("cannot set up authentication: " + e.getMessage(), e);
         }
     }
@@ -99,8 +117,6 @@ public final class WharfServer {
      * copies) on one thread whatever {@code http.eventLoops} says.
      */
     public Future<WharfServer> start() {
-        Registry registry = new Registry(vertx, storage, RegistrySettings.from(config));
-        mirror = Mirror.create(vertx, registry, storage, config, gc);
         RegistryApi api = new RegistryApi(vertx, registry, config, auth != null ? auth.access() : AccessCheck.ALLOW_ALL, mirror);
         if (mirror != null) {
             mirror.start();
@@ -233,13 +249,7 @@ public final class WharfServer {
         if (mirror != null) {
             mirror.stop();
         }
-        try {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("stopping Vert.x failed: {}", e.toString());
-        }
-        storage.close();
-        releaseLock();
+        closeVertxAndStorage();
         LOG.info("stopped");
     }
 

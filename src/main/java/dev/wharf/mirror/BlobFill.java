@@ -88,8 +88,30 @@ final class BlobFill implements FillProgress {
     /** Starts the fill on the caller's event loop. */
     void start() {
         context = vertx.getOrCreateContext();
+        // The upstream is asked at once, while the upload is prepared: the client's first byte waits for the slower
+        // of the two, not for both in turn. Its answer stays paused until the upload can take it.
+        Future<HttpClientResponse> answer = target.upstream().client().send(HttpMethod.GET, target.remoteName(),
+                "/v2/" + target.remoteName() + "/blobs/" + digest, null, target.upstream().readTimeoutMillis());
+        Future<Void> prepared = prepareUpload();
+        Future.join(prepared, answer).onComplete(both -> {
+            if (prepared.failed() || answer.failed()) {
+                if (answer.succeeded()) {
+                    answer.result().request().reset();
+                }
+                Throwable cause = prepared.failed() ? prepared.cause() : answer.cause();
+                if (!(cause instanceof AlreadyStored)) {
+                    fail(cause);
+                }
+                return;
+            }
+            stream(answer.result());
+        });
+    }
+
+    /** Opens the upload session the blob goes into, the reader's channel on its file, and the appender. */
+    private Future<Void> prepareUpload() {
         // A fill that ended between the caller's look at the store and this start has stored the blob already.
-        registry.uploads().linkStored(target.localName(), digest)
+        return registry.uploads().linkStored(target.localName(), digest)
                 .compose(stored -> {
                     if (stored) {
                         verified = true;
@@ -110,16 +132,9 @@ final class BlobFill implements FillProgress {
                     }
                     return registry.uploads().write(session, 0);
                 })
-                .compose(a -> {
+                .map(a -> {
                     appender = a;
-                    return target.upstream().client().send(HttpMethod.GET, target.remoteName(),
-                            "/v2/" + target.remoteName() + "/blobs/" + digest, null, target.upstream().readTimeoutMillis());
-                })
-                .onSuccess(this::stream)
-                .onFailure(err -> {
-                    if (!(err instanceof AlreadyStored)) {
-                        fail(err);
-                    }
+                    return null;
                 });
     }
 

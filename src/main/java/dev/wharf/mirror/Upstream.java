@@ -26,7 +26,12 @@ public final class Upstream {
     Upstream(Vertx vertx, WharfConfig.Upstream config) {
         this.config = config;
         // the prefix is the first part of every local name this upstream's content is kept under
-        RepositoryName.parse(config.prefix() + "/x");
+        try {
+            RepositoryName.parse(config.prefix() + "/x");
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("proxy upstream " + config.name() + ": its prefix " + config.prefix()
+                    + " is not the start of a valid repository name (lower-case letters, digits, . _ - and /); set prefix");
+        }
         this.client = new UpstreamClient(vertx, config);
         this.stats = new MirrorStats(config.name());
         this.repositories = config.repositories().stream().map(RepositoryPattern::of).toList();

@@ -89,25 +89,27 @@ class UpstreamFaultTest {
 
     @Test
     void aBlobCutInTheMiddleIsNeverStoredAndTheNextPullFetchesItWhole() throws Exception {
-        byte[] content = Blobs.content(1 << 20, 3);
-        String digest = Blobs.push(upstream, "library/cut", content);
-        proxy.fault(Kind.BLOB, Fault.CUT_BODY);
-        assertShortOrFailed(digest, "library/cut", content.length);
-        assertNotStored(digest);
-        proxy.heal();
-        assertArrayEquals(content, mirror.given().get("/v2/library/cut/blobs/" + digest).then().statusCode(200).extract().asByteArray());
-        assertEquals(2, proxy.count(HttpMethod.GET, Kind.BLOB), "the failed fill left nothing behind: a second fetch");
+        assertBrokenFillLeavesNothing(Fault.CUT_BODY, "library/cut", 3);
     }
 
     @Test
     void aBlobWithWrongBytesIsNeverStoredNorSentWhole() throws Exception {
-        byte[] content = Blobs.content(1 << 20, 4);
-        String digest = Blobs.push(upstream, "library/wrong", content);
-        proxy.fault(Kind.BLOB, Fault.WRONG_BYTES);
-        assertShortOrFailed(digest, "library/wrong", content.length);
+        assertBrokenFillLeavesNothing(Fault.WRONG_BYTES, "library/wrong", 4);
+    }
+
+    /**
+     * Under {@code fault} the client gets no whole blob and nothing is stored; healed, the next pull fetches the blob
+     * afresh (a second upstream GET) and whole.
+     */
+    private static void assertBrokenFillLeavesNothing(Fault fault, String repository, long seed) throws Exception {
+        byte[] content = Blobs.content(1 << 20, seed);
+        String digest = Blobs.push(upstream, repository, content);
+        proxy.fault(Kind.BLOB, fault);
+        assertShortOrFailed(digest, repository, content.length);
         assertNotStored(digest);
         proxy.heal();
-        assertArrayEquals(content, mirror.given().get("/v2/library/wrong/blobs/" + digest).then().statusCode(200).extract().asByteArray());
+        assertArrayEquals(content, mirror.given().get("/v2/" + repository + "/blobs/" + digest).then().statusCode(200).extract().asByteArray());
+        assertEquals(2, proxy.count(HttpMethod.GET, Kind.BLOB), "the failed fill left nothing behind: a second fetch");
     }
 
     @Test
