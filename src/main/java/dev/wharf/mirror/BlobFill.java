@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,7 +36,8 @@ import java.util.function.Consumer;
  * upstream's body goes into an upload session of the cached repository (the same upload a push makes); readers
  * follow the session's file as it grows ({@link FillProgress}), each at its own pace, so a slow or departed client
  * neither slows nor cancels the fill. The blob becomes visible when the upload finishes, which verifies its digest;
- * the last byte is readable only after that, so no client ever gets a whole blob whose digest is wrong. A fill that
+ * the last byte is readable only once the bytes' hash matches the digest, so no client ever gets a whole blob
+ * whose digest is wrong. A fill that
  * fails (upstream cut, wrong bytes, timeout) cancels its upload: nothing is stored, and the next request starts anew.
  */
 final class BlobFill implements FillProgress {
@@ -207,15 +209,26 @@ final class BlobFill implements FillProgress {
         }
         // Written once this read burst is over rather than when a whole batch has gathered, so that the readers
         // following the file are never kept waiting for bytes that trickle in.
-        if (!flushQueued) {
-            flushQueued = true;
-            context.runOnContext(v -> {
-                flushQueued = false;
-                UploadAppender open = appender;
-                if (!ended && open != null) {
-                    open.flush();
-                }
-            });
+        scheduleFlush(false);
+    }
+
+    /** Flushes the appender at the end of this event-loop turn, or (when it is still writing) a millisecond later. */
+    private void scheduleFlush(boolean later) {
+        if (flushQueued) {
+            return;
+        }
+        flushQueued = true;
+        Runnable flush = () -> {
+            flushQueued = false;
+            UploadAppender open = appender;
+            if (!ended && open != null && !open.flush()) {
+                scheduleFlush(true);
+            }
+        };
+        if (later) {
+            vertx.setTimer(1, id -> flush.run()); // set on the fill's event loop, so it fires there
+        } else {
+            context.runOnContext(v -> flush.run());
         }
     }
 
@@ -223,13 +236,22 @@ final class BlobFill implements FillProgress {
         UploadAppender done = appender;
         appender = null;
         Promise<Void> written = Promise.promise();
-        done.finish().whenComplete((r, err) -> context.runOnContext(v -> {
-            if (err != null) {
-                written.fail(err);
-            } else {
+        done.finish().whenComplete((r, err) -> {
+            boolean right = err == null && hashMatches(r);
+            context.runOnContext(v -> {
+                if (err != null) {
+                    written.fail(err);
+                    return;
+                }
+                if (right) {
+                    // The bytes are the blob: its last byte may go out now, while the store makes it durable
+                    // (an fsync that would otherwise stand between every client and the end of its pull).
+                    verified = true;
+                    wake();
+                }
                 written.complete();
-            }
-        }));
+            });
+        });
         written.future()
                 .compose(v -> registry.uploads().finish(session, digest))
                 .compose(v -> linkOthers())
@@ -242,6 +264,19 @@ final class BlobFill implements FillProgress {
                     session = null; // a finish that failed has dropped the upload already
                     fail(err);
                 });
+    }
+
+    /** Whether the bytes written hash to the digest asked for (the store checks again when it finishes the upload). */
+    private boolean hashMatches(UploadAppender.Result result) {
+        if (digest.algorithm() != Digest.Algorithm.SHA256 || result.size() != expectedSize) {
+            return false;
+        }
+        try {
+            MessageDigest copy = (MessageDigest) result.hasher().clone();
+            return Digest.of(Digest.Algorithm.SHA256, copy.digest()).equals(digest);
+        } catch (CloneNotSupportedException e) {
+            return false;
+        }
     }
 
     private Future<Void> linkOthers() {

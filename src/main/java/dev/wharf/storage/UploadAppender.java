@@ -29,10 +29,12 @@ public interface UploadAppender {
     void progressHandler(LongConsumer handler);
 
     /**
-     * Queues what has been appended so far for writing now, rather than once a whole batch has gathered, so that
-     * a reader following the file is not kept waiting for bytes that arrive slowly. Same thread as {@link #append}.
+     * Queues what has been appended so far for writing now, rather than once a whole batch has gathered, so that a
+     * reader following the file is not kept waiting for bytes that arrive slowly; but only when nothing else is
+     * waiting to be written (while writes are under way, a part-filled batch would only cost a buffer). Returns
+     * false when it left the bytes for later for that reason. Same thread as {@link #append}.
      */
-    void flush();
+    boolean flush();
 
     /** Queues a buffer; returns true while the caller may keep sending, false when it should pause. */
     boolean append(ByteBuffer buffer);

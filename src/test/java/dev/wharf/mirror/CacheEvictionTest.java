@@ -4,6 +4,7 @@ import dev.wharf.config.WharfConfig;
 import dev.wharf.mirror.FaultyUpstream.Kind;
 import dev.wharf.testing.Blobs;
 import dev.wharf.testing.Images;
+import dev.wharf.testing.Poll;
 import dev.wharf.testing.TestRegistry;
 import io.vertx.core.http.HttpMethod;
 import org.junit.jupiter.api.Test;
@@ -39,9 +40,9 @@ class CacheEvictionTest {
              TestRegistry mirror = Mirrors.of(CacheEvictionTest::noGrace, limited(proxy.url(), "1s", 0))) {
             Images.Image image = Images.push(upstream, "library/idle", "1", 1);
             mirror.given().get("/v2/library/idle/manifests/1").then().statusCode(200);
-            // the whole body: its last byte goes out only once the blob is stored
             mirror.given().get("/v2/library/idle/blobs/" + image.layer()).then().statusCode(200).extract().asByteArray();
-            assertTrue(Files.exists(Blobs.file(mirror, image.layer())));
+            // the last byte goes out once the hash matched; the store makes the blob durable and visible just after
+            Poll.until("the fill is stored", () -> Files.exists(Blobs.file(mirror, image.layer())));
 
             Thread.sleep(1200);
             assertEquals(1, mirror.server().mirror().evictNow().await(30, TimeUnit.SECONDS));
@@ -68,6 +69,7 @@ class CacheEvictionTest {
                         Images.descriptor(Images.OCI_CONFIG, Images.EMPTY_DIGEST, 2), Images.descriptor(Images.OCI_LAYER, image[1], 2000)));
                 mirror.given().get("/v2/" + image[0] + "/manifests/1").then().statusCode(200);
                 mirror.given().get("/v2/" + image[0] + "/blobs/" + image[1]).then().statusCode(200).extract().asByteArray();
+                Poll.until("the fill is stored", () -> Files.exists(Blobs.file(mirror, image[1])));
                 Thread.sleep(20);
             }
             assertEquals(1, mirror.server().mirror().evictNow().await(30, TimeUnit.SECONDS));

@@ -4,6 +4,7 @@ import dev.wharf.manifest.MediaTypes;
 import dev.wharf.mirror.FaultyUpstream.Kind;
 import dev.wharf.testing.Blobs;
 import dev.wharf.testing.Images;
+import dev.wharf.testing.Poll;
 import dev.wharf.testing.TestRegistry;
 import io.restassured.response.Response;
 import io.vertx.core.http.HttpMethod;
@@ -115,6 +116,7 @@ class PullThroughTest {
             assertArrayEquals(content, got);
         }
         assertEquals(1, proxy.count(HttpMethod.GET, Kind.BLOB));
+        Poll.until("the fill is stored", () -> Files.exists(Blobs.file(mirror, digest)));
         assertArrayEquals(content, Files.readAllBytes(Blobs.file(mirror, digest)));
         assertTrue(Files.exists(Blobs.link(mirror, "upstream.test/library/blobby", digest)));
     }

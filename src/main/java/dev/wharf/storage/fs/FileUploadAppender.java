@@ -90,8 +90,16 @@ public final class FileUploadAppender implements UploadAppender {
     }
 
     @Override
-    public void flush() {
+    public boolean flush() {
+        if (batch == null) {
+            return true;
+        }
+        // pending counts the part-filled batch too: equal means no earlier batch is still being written
+        if (pending.get() != batch.position()) {
+            return false;
+        }
         flushBatch();
+        return true;
     }
 
     /**
