@@ -1,6 +1,7 @@
 package dev.wharf.mirror;
 
 import dev.wharf.error.ErrorCode;
+import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
@@ -90,6 +91,22 @@ final class BlobFill implements FillProgress {
     /** Starts the fill on the caller's event loop. */
     void start() {
         context = vertx.getOrCreateContext();
+        // A fill that ended between the caller's look at the store and this start has stored the blob already:
+        // looked for first, so that it costs the upstream nothing.
+        registry.uploads().linkStored(target.localName(), digest).onComplete(stored -> {
+            if (stored.succeeded() && stored.result()) {
+                verified = true;
+                size.complete(0L);
+                end();
+            } else if (stored.failed()) {
+                fail(stored.cause());
+            } else {
+                fetch();
+            }
+        });
+    }
+
+    private void fetch() {
         // The upstream is asked at once, while the upload is prepared: the client's first byte waits for the slower
         // of the two, not for both in turn. Its answer stays paused until the upload can take it.
         Future<HttpClientResponse> answer = target.upstream().client().send(HttpMethod.GET, target.remoteName(),
@@ -100,29 +117,16 @@ final class BlobFill implements FillProgress {
                 if (answer.succeeded()) {
                     answer.result().request().reset();
                 }
-                Throwable cause = prepared.failed() ? prepared.cause() : answer.cause();
-                if (!(cause instanceof AlreadyStored)) {
-                    fail(cause);
-                }
+                fail(prepared.failed() ? prepared.cause() : answer.cause());
                 return;
             }
             stream(answer.result());
         });
     }
 
-    /** Opens the upload session the blob goes into, the reader's channel on its file, and the appender. */
+    /** Opens the upload session the blob goes into, the readers' channel on its file, and the appender. */
     private Future<Void> prepareUpload() {
-        // A fill that ended between the caller's look at the store and this start has stored the blob already.
-        return registry.uploads().linkStored(target.localName(), digest)
-                .compose(stored -> {
-                    if (stored) {
-                        verified = true;
-                        size.complete(0L);
-                        end();
-                        return Future.failedFuture(new AlreadyStored());
-                    }
-                    return registry.uploads().start(target.localName());
-                })
+        return registry.uploads().start(target.localName())
                 .compose(s -> {
                     session = s;
                     return vertx.executeBlocking(() -> FileChannel.open(registry.uploads().dataPath(s), StandardOpenOption.READ), false);
@@ -138,13 +142,6 @@ final class BlobFill implements FillProgress {
                     appender = a;
                     return null;
                 });
-    }
-
-    /** Not a failure: the start found the blob stored. */
-    private static final class AlreadyStored extends RuntimeException {
-        AlreadyStored() {
-            super(null, null, false, false);
-        }
     }
 
     private void stream(HttpClientResponse resp) {
@@ -297,33 +294,41 @@ final class BlobFill implements FillProgress {
         }
         // before anything below can call back in here (a reset fires the response's exception handler at once)
         ended = true;
-        failure = err;
-        size.tryFail(err);
-        if (!(err instanceof RegistryException re && re.code() == ErrorCode.BLOB_UNKNOWN)) {
-            LOG.warn("fetching blob {} of {} from {} failed; nothing stored: {}", digest, target.localName(),
-                    target.upstream().name(), err instanceof RegistryException ? err.getMessage() : UpstreamClient.describe(err));
-        }
-        if (streaming) {
-            // stop the transfer: its bytes will not be used
-            streaming = false;
-            response.handler(null);
-            response.request().reset();
-        }
-        UploadAppender open = appender;
-        appender = null;
-        UploadSession upload = session;
-        Future<Void> aborted = Future.succeededFuture();
-        if (open != null) {
-            Promise<Void> p = Promise.promise();
-            open.abort().whenComplete((v, e) -> p.complete());
-            aborted = p.future();
-        }
-        aborted.onComplete(v -> {
-            if (upload != null) {
-                registry.uploads().cancel(upload);
+        // what the readers answer with: the upstream's 404 as it is; anything else is the upstream failing (503)
+        failure = err instanceof RegistryException ? err : RegistryException.of(Problem.UNAVAILABLE, "fetching blob " + digest
+                + " from upstream " + target.upstream().name() + " failed: " + UpstreamClient.describe(err));
+        try {
+            if (!(err instanceof RegistryException re && re.code() == ErrorCode.BLOB_UNKNOWN)) {
+                LOG.warn("fetching blob {} of {} from {} failed; nothing stored: {}", digest, target.localName(),
+                        target.upstream().name(), err instanceof RegistryException ? err.getMessage() : UpstreamClient.describe(err));
             }
-        });
-        end();
+            if (streaming) {
+                // stop the transfer: its bytes will not be used
+                streaming = false;
+                response.handler(null);
+                response.request().reset();
+            }
+            UploadAppender open = appender;
+            appender = null;
+            UploadSession upload = session;
+            Future<Void> aborted = Future.succeededFuture();
+            if (open != null) {
+                Promise<Void> p = Promise.promise();
+                open.abort().whenComplete((v, e) -> p.complete());
+                aborted = p.future();
+            }
+            aborted.onComplete(v -> {
+                if (upload != null) {
+                    registry.uploads().cancel(upload);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("cleaning up after the failed fetch of blob {} failed: {}", digest, e.toString());
+        } finally {
+            // whatever the clean-up did, every reader hears of the failure and the next request starts afresh
+            size.tryFail(failure);
+            end();
+        }
     }
 
     /** The fill is over, either way: it leaves the table first (so the next request starts anew or finds the blob). */

@@ -37,21 +37,18 @@ final class BlobFills {
     Future<BlobSource> fetch(CacheTarget target, Digest digest) {
         // A fill runs on the event loop of the request that started it; every reader continues on its own.
         Promise<BlobSource> answer = ((ContextInternal) vertx.getOrCreateContext()).promise();
-        registry.uploads().linkStored(target.localName(), digest).compose(stored -> {
-            if (stored) {
-                return registry.blobs().open(target.localName(), digest);
-            }
-            boolean[] started = {false};
-            BlobFill fill = fills.computeIfAbsent(digest, d -> {
-                started[0] = true;
-                return new BlobFill(vertx, registry, target, d, ended -> fills.remove(d, ended));
-            });
-            if (started[0]) {
-                target.upstream().stats().misses.incrementAndGet();
-                fill.start();
-            }
-            return fill.reader(target.localName());
-        }).onComplete(answer);
+        // The caller found the blob neither here nor stored for another name; a fill that ends meanwhile is
+        // caught by the fill's own look at the store before it fetches.
+        boolean[] started = {false};
+        BlobFill fill = fills.computeIfAbsent(digest, d -> {
+            started[0] = true;
+            return new BlobFill(vertx, registry, target, d, ended -> fills.remove(d, ended));
+        });
+        if (started[0]) {
+            target.upstream().stats().misses.incrementAndGet();
+            fill.start();
+        }
+        fill.reader(target.localName()).onComplete(answer);
         return answer.future();
     }
 

@@ -173,7 +173,7 @@ public final class PullThrough {
      * join it), or, for a {@code HEAD} of a blob that is not here, only its size as the upstream states it.
      */
     public Future<BlobSource> blob(CacheTarget target, Digest digest, boolean head) {
-        return registry.blobs().open(target.localName(), digest)
+        return registry.blobs().openOrAdopt(target.localName(), digest)
                 .compose(source -> hit(target, source),
                         err -> !isUnknown(err) ? Future.failedFuture(err) : head ? headBlob(target, digest) : fills.fetch(target, digest))
                 .recover(err -> Future.failedFuture(forClient(target, err)));
@@ -184,9 +184,7 @@ public final class PullThrough {
         if (filling != null) {
             return Future.succeededFuture(new BlobSource.Remote(filling));
         }
-        return registry.uploads().linkStored(target.localName(), digest).compose(linked -> linked
-                ? registry.blobs().open(target.localName(), digest)
-                : target.upstream().client().send(HttpMethod.HEAD, target.remoteName(), "/v2/" + target.remoteName() + "/blobs/" + digest,
+        return target.upstream().client().send(HttpMethod.HEAD, target.remoteName(), "/v2/" + target.remoteName() + "/blobs/" + digest,
                 null, target.upstream().timeoutMillis()).compose(resp -> {
                     UpstreamClient.discard(resp);
                     if (resp.statusCode() == 404) {
@@ -198,7 +196,7 @@ public final class PullThrough {
                         return Future.failedFuture(failed(target, resp));
                     }
                     return Future.succeededFuture(new BlobSource.Remote(Long.parseLong(length)));
-                }));
+                });
     }
 
     // ---------------------------------------------------------------- listings

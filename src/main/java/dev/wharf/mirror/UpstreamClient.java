@@ -38,6 +38,9 @@ final class UpstreamClient {
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false)
+                // Body slices of a socket read (64 KiB) rather than Netty's 8 KiB: a fill then makes an eighth of the
+                // handler calls and appends per byte (the server side does the same for pushes).
+                .setMaxChunkSize(64 * 1024)
                 .setVerifyHost(!upstream.insecure())
                 .setTrustAll(upstream.insecure());
         if (upstream.caFile() != null && !upstream.caFile().isBlank()) {

@@ -32,6 +32,24 @@ public final class BlobService {
     }
 
     /**
+     * As {@link #open}, for the pull-through cache: a blob stored for another repository is linked into this one
+     * first (a cache's blobs are the upstream's, known by digest, so one stored copy serves every cached name).
+     * One worker hop for both, since a cold pull waits for it.
+     */
+    public Future<BlobSource> openOrAdopt(RepositoryName name, Digest digest) {
+        return blocking.run(() -> {
+            if (!storage.repositories().holdsBlob(name, digest)) {
+                if (!storage.blobs().touchIfPresent(digest)) {
+                    throw RegistryException.of(ErrorCode.BLOB_UNKNOWN, "blob unknown to registry");
+                }
+                storage.repositories().linkBlob(name, digest);
+            }
+            return storage.blobs().source(digest)
+                    .orElseThrow(() -> RegistryException.of(ErrorCode.BLOB_UNKNOWN, "blob unknown to registry"));
+        });
+    }
+
+    /**
      * Removes the repository's link to the blob. The content itself is reclaimed by garbage collection once no
      * repository holds it.
      */

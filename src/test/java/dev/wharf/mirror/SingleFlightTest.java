@@ -5,6 +5,7 @@ import dev.wharf.testing.Blobs;
 import dev.wharf.testing.TestRegistry;
 import io.vertx.core.http.HttpMethod;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Concurrent clients of one uncached blob share one upstream fetch: four clients pulling a 100 MiB blob cost the
  * upstream exactly one GET (counted at the upstream), and each gets all of its bytes as they arrive.
  */
+@Timeout(180)
 class SingleFlightTest {
     private static final int SIZE = 100 << 20;
 

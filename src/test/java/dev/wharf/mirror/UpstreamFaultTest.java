@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The mirror while its upstream misbehaves: hangs (accepts, never answers), answers 503 or 429, cuts a blob in
  * the middle, sends wrong bytes, or trickles. A cached tag is still served (stale) within the revalidation timeout;
  * what is not cached fails with the spec's codes; a broken blob is never stored, and the next pull starts afresh.
+ * Every test is bounded: a client left waiting on a fill that never ends must fail the test, not hang the build.
  */
+@Timeout(60)
 class UpstreamFaultTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static TestRegistry upstream;
