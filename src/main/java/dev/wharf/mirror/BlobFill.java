@@ -111,8 +111,16 @@ final class BlobFill implements FillProgress {
         // of the two, not for both in turn. Its answer stays paused until the upload can take it.
         Future<HttpClientResponse> answer = target.upstream().client().send(HttpMethod.GET, target.remoteName(),
                 "/v2/" + target.remoteName() + "/blobs/" + digest, null, target.upstream().readTimeoutMillis());
+        // While the answer waits for the upload, its connection may already fail (an upstream that cuts the body):
+        // heard now, or the answer would never end nor fail once it is read.
+        Throwable[] cutEarly = {null};
+        answer.onSuccess(resp -> resp.exceptionHandler(err -> cutEarly[0] = err));
         Future<Void> prepared = prepareUpload();
         Future.join(prepared, answer).onComplete(both -> {
+            if (prepared.succeeded() && answer.succeeded() && cutEarly[0] != null) {
+                fail(cutEarly[0]);
+                return;
+            }
             if (prepared.failed() || answer.failed()) {
                 if (answer.succeeded()) {
                     answer.result().request().reset();

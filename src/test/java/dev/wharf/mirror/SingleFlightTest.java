@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Concurrent clients of one uncached blob share one upstream fetch: four clients pulling a 100 MiB blob cost the
  * upstream exactly one GET (counted at the upstream), and each gets all of its bytes as they arrive.
  */
-@Timeout(180)
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SingleFlightTest {
     private static final int SIZE = 100 << 20;
 

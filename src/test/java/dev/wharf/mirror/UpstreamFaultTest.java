@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * what is not cached fails with the spec's codes; a broken blob is never stored, and the next pull starts afresh.
  * Every test is bounded: a client left waiting on a fill that never ends must fail the test, not hang the build.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UpstreamFaultTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static TestRegistry upstream;
