@@ -65,7 +65,13 @@ final class FileRangeSender {
 
     /** Sends {@code length} bytes of {@code file} from {@code offset} as the response body, then ends the response. */
     static Future<Void> send(HttpServerResponse response, Path file, long offset, long length) {
-        return send(response, file, offset, length, null);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        return start(response, channel, offset, length, null);
     }
 
     /**
@@ -74,16 +80,6 @@ final class FileRangeSender {
      */
     static Future<Void> send(HttpServerResponse response, FillProgress progress, long offset, long length) {
         return start(response, progress.channel(), offset, length, progress);
-    }
-
-    private static Future<Void> send(HttpServerResponse response, Path file, long offset, long length, FillProgress progress) {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (IOException e) {
-            return Future.failedFuture(e);
-        }
-        return start(response, channel, offset, length, progress);
     }
 
     private static Future<Void> start(HttpServerResponse response, FileChannel channel, long offset, long length, FillProgress progress) {

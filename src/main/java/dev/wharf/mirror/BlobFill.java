@@ -93,7 +93,7 @@ final class BlobFill implements FillProgress {
         context = vertx.getOrCreateContext();
         // A fill that ended between the caller's look at the store and this start has stored the blob already:
         // looked for first, so that it costs the upstream nothing.
-        registry.uploads().linkStored(target.localName(), digest).onComplete(stored -> {
+        registry.blobs().adopt(target.localName(), digest).onComplete(stored -> {
             if (stored.succeeded() && stored.result()) {
                 verified = true;
                 size.complete(0L);
@@ -289,7 +289,7 @@ final class BlobFill implements FillProgress {
         synchronized (this) {
             for (RepositoryName name : askedBy) {
                 if (!name.equals(target.localName())) {
-                    links.add(registry.uploads().linkStored(name, digest));
+                    links.add(registry.blobs().adopt(name, digest));
                 }
             }
         }
@@ -362,7 +362,7 @@ final class BlobFill implements FillProgress {
             if (failure != null) {
                 return Future.failedFuture(failure);
             }
-            return registry.uploads().linkStored(name, digest).compose(v -> registry.blobs().open(name, digest));
+            return registry.blobs().openOrAdopt(name, digest);
         });
     }
 

@@ -51,9 +51,4 @@ final class BlobFills {
         fill.reader(target.localName()).onComplete(answer);
         return answer.future();
     }
-
-    /** Fills under way now (for tests and the shutdown log). */
-    int inProgress() {
-        return fills.size();
-    }
 }

@@ -59,13 +59,9 @@ public final class Mirror {
         return pullThrough;
     }
 
-    public List<Upstream> upstreams() {
-        return upstreams;
-    }
-
     public void start() {
         for (Upstream u : upstreams) {
-            LOG.info("pull-through cache: {} ({}) at {}, path prefix {}/{}", u.name(), u.isDefault() ? "default upstream" : "by ns= or prefix",
+            LOG.info("pull-through cache: {} ({}) at {}, path prefix {}/...{}", u.name(), u.isDefault() ? "default upstream" : "by ns= or prefix",
                     u.config().url(), u.prefix(), u.config().repositories().isEmpty() ? "" : ", repositories " + u.config().repositories());
         }
         timers.add(vertx.setPeriodic(SAVE_EVERY_MILLIS, id -> vertx.executeBlocking(() -> {

@@ -50,10 +50,6 @@ final class UpstreamClient {
         this.auth = new UpstreamAuth(http, upstream);
     }
 
-    WharfConfig.Upstream upstream() {
-        return upstream;
-    }
-
     /**
      * Sends {@code method} to {@code path} (from {@code /v2/}) on behalf of {@code repository}. A response that
      * sends nothing for {@code idleTimeoutMillis} fails; an unreachable upstream fails with an

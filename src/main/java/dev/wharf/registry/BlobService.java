@@ -38,15 +38,29 @@ public final class BlobService {
      */
     public Future<BlobSource> openOrAdopt(RepositoryName name, Digest digest) {
         return blocking.run(() -> {
-            if (!storage.repositories().holdsBlob(name, digest)) {
-                if (!storage.blobs().touchIfPresent(digest)) {
-                    throw RegistryException.of(ErrorCode.BLOB_UNKNOWN, "blob unknown to registry");
-                }
-                storage.repositories().linkBlob(name, digest);
+            if (!storage.repositories().holdsBlob(name, digest) && !adoptNow(name, digest)) {
+                throw RegistryException.of(ErrorCode.BLOB_UNKNOWN, "blob unknown to registry");
             }
             return storage.blobs().source(digest)
                     .orElseThrow(() -> RegistryException.of(ErrorCode.BLOB_UNKNOWN, "blob unknown to registry"));
         });
+    }
+
+    /**
+     * Links a blob already stored for some repository into {@code name}, for the pull-through cache; false when the
+     * blob is not stored at all.
+     */
+    public Future<Boolean> adopt(RepositoryName name, Digest digest) {
+        return blocking.run(() -> adoptNow(name, digest));
+    }
+
+    /** Blocking. The touch (atomic with garbage collection's removals) keeps the blob for its grace period. */
+    private boolean adoptNow(RepositoryName name, Digest digest) throws java.io.IOException {
+        if (!storage.blobs().touchIfPresent(digest)) {
+            return false;
+        }
+        storage.repositories().linkBlob(name, digest);
+        return true;
     }
 
     /**

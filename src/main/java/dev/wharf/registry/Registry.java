@@ -1,5 +1,6 @@
 package dev.wharf.registry;
 
+import dev.wharf.oci.RepositoryName;
 import dev.wharf.storage.Storage;
 import io.vertx.core.Vertx;
 
@@ -29,7 +30,7 @@ public final class Registry {
     }
 
     /** Whether a repository of that name exists (has been pushed to); answered from memory. */
-    public boolean repositoryExists(dev.wharf.oci.RepositoryName name) {
+    public boolean repositoryExists(RepositoryName name) {
         return storage.repositories().exists(name);
     }
 

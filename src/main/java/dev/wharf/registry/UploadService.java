@@ -10,6 +10,7 @@ import dev.wharf.storage.UploadAppender;
 import dev.wharf.storage.UploadSession;
 import io.vertx.core.Future;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -61,23 +62,8 @@ public final class UploadService {
     }
 
     /** The local file the session's bytes arrive in, for a reader that follows it (see {@code UploadStore#dataPath}). */
-    public java.nio.file.Path dataPath(UploadSession session) {
+    public Path dataPath(UploadSession session) {
         return storage.uploads().dataPath(session.id());
-    }
-
-    /**
-     * Links a blob already stored for some repository into {@code name}, for the pull-through cache (whose blobs
-     * are the upstream's, known by digest, so one stored copy serves every cached repository); false when the blob
-     * is not stored at all.
-     */
-    public Future<Boolean> linkStored(RepositoryName name, Digest digest) {
-        return blocking.run(() -> {
-            if (!storage.blobs().touchIfPresent(digest)) {
-                return false;
-            }
-            storage.repositories().linkBlob(name, digest);
-            return true;
-        });
     }
 
     /** Bytes received so far. */

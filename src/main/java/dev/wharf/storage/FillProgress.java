@@ -4,8 +4,8 @@ import java.nio.channels.FileChannel;
 
 /**
  * How far a blob that is being filled (written while it is read) may be read. Readers send what is readable, then
- * wait for more; the last bytes become readable only once the whole blob is verified, so a reader never sends a
- * complete blob whose digest turned out wrong.
+ * wait for more; the last byte becomes readable only once the bytes' hash matches the digest, so a reader never sends
+ * a complete blob whose digest is wrong.
  */
 public interface FillProgress {
     /** Bytes from the start that are in the file and may be sent. */
