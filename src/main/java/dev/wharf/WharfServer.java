@@ -138,7 +138,7 @@ public final class WharfServer {
             }
         }, new DeploymentOptions().setInstances(instances)).map(id -> {
             LOG.info("Wharf {} listening on {}://{}:{} with storage at {} ({} event loops{})", Version.current(),
-                    config.tls().enabled() ? "https" : "http", config.http().host(), port(), storage.layout().root(), instances,
+                    config.tls().enabled() ? "https" : "http", config.http().host(), port(), storage.location(), instances,
                     config.tls().enabled() ? ", TLS by " + tlsEngine(config.tls()) : "");
             return this;
         });

@@ -48,6 +48,11 @@ final class BlobHandler {
             release(source);
             throw e;
         }
+        if (source instanceof BlobSource.Redirect redirect && !headOnly) {
+            // the object store serves the bytes (and the Range) itself
+            return ctx.response().setStatusCode(307).putHeader("Location", redirect.location().toString())
+                    .putHeader("Docker-Content-Digest", digest.toString()).end();
+        }
         HttpServerResponse response = ctx.response()
                 .putHeader("Docker-Content-Digest", digest.toString())
                 .putHeader("ETag", "\"" + digest + "\"")
@@ -68,6 +73,10 @@ final class BlobHandler {
         if (source instanceof BlobSource.Filling filling) {
             // still arriving from an upstream: sent as it grows, whatever the transport
             return FileRangeSender.send(response.putHeader("Content-Length", String.valueOf(length)), filling.progress(), offset, length);
+        }
+        if (source instanceof BlobSource.Streamed streamed) {
+            return StreamSender.send(response.putHeader("Content-Length", String.valueOf(length)),
+                    streamed.reader().open(offset, length), length);
         }
         if (!(source instanceof BlobSource.File file)) {
             throw new IllegalStateException("a blob known only by its size has no body to send");

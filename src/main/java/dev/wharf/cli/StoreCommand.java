@@ -52,12 +52,14 @@ abstract class StoreCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         WharfConfig config = configOption.load();
         StorageLayout layout = new StorageLayout(config.storage().rootPath());
-        if (!Files.isDirectory(layout.root())) {
+        boolean bucket = config.storage().isS3();
+        if (!bucket && !Files.isDirectory(layout.root())) {
             err().println("wharf " + spec.name() + ": no storage at " + layout.root()
                     + " (set storage.root in --config, or WHARF_STORAGE_ROOT)");
             return REFUSED;
         }
-        try (StorageLock lock = changesStore() ? StorageLock.acquire(layout, spec.name()) : null;
+        // replicas share a bucket: there garbage collection is kept to one at a time by its lease, not by a lock
+        try (StorageLock lock = changesStore() && !bucket ? StorageLock.acquire(layout, spec.name()) : null;
              Storage storage = new Storage(config.storage())) {
             return run(config, storage);
         } catch (LayoutVersion.IncompatibleLayoutException e) {

@@ -87,9 +87,116 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
         }
     }
 
-    public record Storage(String root, boolean fsync, boolean deleteEnabled) {
+    /**
+     * @param root   the filesystem driver's tree; with {@code s3}, where this process keeps what is its own (the upload
+     *               spool, the token key when none is configured)
+     * @param driver {@code filesystem} (the embedded default) or {@code s3}
+     */
+    public record Storage(String root, boolean fsync, boolean deleteEnabled, String driver, S3 s3) {
+        public static final String FILESYSTEM = "filesystem";
+        public static final String S3_DRIVER = "s3";
+
+        public Storage {
+            driver = driver == null || driver.isBlank() ? FILESYSTEM : driver.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!driver.equals(FILESYSTEM) && !driver.equals(S3_DRIVER)) {
+                throw new IllegalArgumentException("storage.driver (WHARF_STORAGE_DRIVER) must be filesystem or s3, not " + driver);
+            }
+            s3 = s3 == null ? S3.NONE : s3;
+            if (driver.equals(S3_DRIVER)) {
+                s3.check();
+            }
+        }
+
+        public Storage(String root, boolean fsync, boolean deleteEnabled) {
+            this(root, fsync, deleteEnabled, FILESYSTEM, S3.NONE);
+        }
+
         public Path rootPath() {
             return Path.of(root).toAbsolutePath().normalize();
+        }
+
+        public boolean isS3() {
+            return driver.equals(S3_DRIVER);
+        }
+
+        public Storage withRoot(String newRoot) {
+            return new Storage(newRoot, fsync, deleteEnabled, driver, s3);
+        }
+    }
+
+    /**
+     * The S3 driver's bucket ({@code storage.s3}).
+     *
+     * @param endpoint  the S3 API's URL; empty: AWS's own for the region
+     * @param prefix    key prefix inside the bucket, so that several registries (or other data) can share one
+     * @param pathStyle {@code http://host/bucket/key} rather than {@code http://bucket.host/key} (MinIO, most
+     *                  self-hosted stores)
+     * @param accessKey with {@code secretKey}; both empty: the SDK's standard chain (environment, profile, instance role)
+     * @param caFile    PEM certificates to trust for an https endpoint, besides the JVM's
+     * @param redirect  answer blob GETs with a 307 to a presigned URL, so clients pull straight from the bucket
+     * @param cacheTtl  how long a replica trusts what it read of tags, revisions and listings: the bound on how
+     *                  stale another replica's write can look here
+     * @param partSize  multipart part size (5 MiB to 5 GiB): uploads are spooled locally and sent in parts this big
+     * @param gcSettle  how long garbage collection waits, after moving blobs aside, for pushes on other replicas
+     *                  that referenced them at that moment (see docs/storage.md)
+     */
+    public record S3(String endpoint, String region, String bucket, String prefix, boolean pathStyle, String accessKey,
+                     String secretKey, String caFile, boolean redirect, String redirectExpiry, String cacheTtl,
+                     String partSize, String gcSettle) {
+        public static final S3 NONE = new S3("", "us-east-1", "", "", false, "", "", "", false, "20m", "1s", "8MiB", "5s");
+
+        public S3 {
+            endpoint = blankToEmpty(endpoint).replaceAll("/+$", "");
+            region = blankToEmpty(region).isEmpty() ? "us-east-1" : region.trim();
+            bucket = blankToEmpty(bucket);
+            prefix = blankToEmpty(prefix).replaceAll("^/+|/+$", "");
+            accessKey = blankToEmpty(accessKey);
+            secretKey = blankToEmpty(secretKey);
+            caFile = blankToEmpty(caFile);
+            redirectExpiry = blankToEmpty(redirectExpiry).isEmpty() ? "20m" : redirectExpiry;
+            cacheTtl = blankToEmpty(cacheTtl).isEmpty() ? "1s" : cacheTtl;
+            partSize = blankToEmpty(partSize).isEmpty() ? "8MiB" : partSize;
+            gcSettle = blankToEmpty(gcSettle).isEmpty() ? "5s" : gcSettle;
+            Durations.parse(redirectExpiry);
+            Durations.parse(cacheTtl);
+            Durations.parse(gcSettle);
+        }
+
+        void check() {
+            if (bucket.isEmpty()) {
+                throw new IllegalArgumentException("storage.s3.bucket (WHARF_STORAGE_S3_BUCKET) is required with storage.driver s3");
+            }
+            if (accessKey.isEmpty() != secretKey.isEmpty()) {
+                throw new IllegalArgumentException("storage.s3.accessKey and storage.s3.secretKey go together "
+                        + "(WHARF_STORAGE_S3_ACCESS_KEY, WHARF_STORAGE_S3_SECRET_KEY); leave both empty for the SDK's credential chain");
+            }
+            if (!endpoint.isEmpty() && !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))) {
+                throw new IllegalArgumentException("storage.s3.endpoint must be an http:// or https:// URL, not " + endpoint);
+            }
+            long part = partSizeBytes();
+            if (part < (5L << 20) || part > (5L << 30)) {
+                throw new IllegalArgumentException("storage.s3.partSize must be between 5MiB and 5GiB (S3's part limits), not " + partSize);
+            }
+        }
+
+        public long partSizeBytes() {
+            return ByteSizes.parse(partSize);
+        }
+
+        public Duration cacheTtlDuration() {
+            return Durations.parse(cacheTtl);
+        }
+
+        public Duration redirectExpiryDuration() {
+            return Durations.parse(redirectExpiry);
+        }
+
+        public Duration gcSettleDuration() {
+            return Durations.parse(gcSettle);
+        }
+
+        private static String blankToEmpty(String s) {
+            return s == null ? "" : s.trim();
         }
     }
 
@@ -279,7 +386,7 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     public WharfConfig withStorageRoot(String root) {
-        return new WharfConfig(http, new Storage(root, storage.fsync(), storage.deleteEnabled()), uploads, manifests, auth, tls, gc, proxy);
+        return new WharfConfig(http, storage.withRoot(root), uploads, manifests, auth, tls, gc, proxy);
     }
 
     public WharfConfig withPort(int port) {

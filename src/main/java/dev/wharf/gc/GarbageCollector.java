@@ -9,6 +9,7 @@ import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
 import dev.wharf.oci.Tag;
 import dev.wharf.storage.BlobStore;
+import dev.wharf.storage.GcLease;
 import dev.wharf.storage.ManifestStore;
 import dev.wharf.storage.Progress;
 import dev.wharf.storage.ReferrerStore;
@@ -20,6 +21,7 @@ import dev.wharf.storage.TagStore;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,6 +49,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * that touched the content after the mark phase wins (see {@link BlobStore}). Blocking; one run at a time.
  */
 public final class GarbageCollector {
+    /** How long a run's lease lasts unless renewed: a replica that dies mid-run holds up the others this long at most. */
+    static final Duration LEASE_VALIDITY = Duration.ofMinutes(10);
+
     private final Storage storage;
     private final ReentrantLock running = new ReentrantLock();
     private volatile boolean cancelled;
@@ -61,7 +66,16 @@ public final class GarbageCollector {
             throw RegistryException.retryLater(Problem.UNAVAILABLE, "garbage collection is already running", 60);
         }
         try {
-            return new Pass(options, progress).run();
+            GcLease lease = storage.gcLease();
+            if (!lease.tryAcquire(LEASE_VALIDITY)) {
+                throw RegistryException.retryLater(Problem.UNAVAILABLE, "garbage collection is running on another replica ("
+                        + lease.holder() + ")", 60);
+            }
+            try {
+                return new Pass(options, progress, lease).run();
+            } finally {
+                lease.release();
+            }
         } finally {
             running.unlock();
         }
@@ -94,9 +108,13 @@ public final class GarbageCollector {
         private int youngSpared;
         private int linksRemoved;
 
-        Pass(GcOptions options, Progress progress) {
+        private final GcLease lease;
+        private long leaseRenewedAt = System.nanoTime();
+
+        Pass(GcOptions options, Progress progress, GcLease lease) {
             this.options = options;
             this.progress = progress;
+            this.lease = lease;
             this.cutoff = now.minus(options.gracePeriod());
         }
 
@@ -105,6 +123,7 @@ public final class GarbageCollector {
             progress.begin("mark", "repositories", names.size(), 0);
             for (RepositoryName repository : names) {
                 checkCancelled();
+                renewLease();
                 Map<String, Digest> tags = applyRetention(repository);
                 markRepository(repository, tags);
                 progress.advance(1, 0);
@@ -116,6 +135,14 @@ public final class GarbageCollector {
             return new GcReport(options.dryRun(), options.untagged(), options.gracePeriod().toSeconds(),
                     (System.nanoTime() - startedAt) / 1_000_000, tagsRemoved, manifestsRemoved, blobsRemoved,
                     bytesFreed, stored.size(), stored.size() - blobsRemoved.size(), youngSpared, linksRemoved);
+        }
+
+        /** Keeps the lease while the run lasts: renewed once a third of its validity has passed. */
+        private void renewLease() throws IOException {
+            if (System.nanoTime() - leaseRenewedAt > LEASE_VALIDITY.toNanos() / 3) {
+                lease.renew(LEASE_VALIDITY);
+                leaseRenewedAt = System.nanoTime();
+            }
         }
 
         /** Untags what the repository's policy expires; returns the tags left (as they would be, in a dry run). */
@@ -246,6 +273,15 @@ public final class GarbageCollector {
                 progress.advance(1, size);
             }
             progress.end();
+            if (!options.dryRun()) {
+                for (Digest given : blobs.settleSweep()) {
+                    // a push on another replica referenced it while it was set aside: it stays
+                    if (blobsRemovedSet.remove(given)) {
+                        blobsRemoved.remove(given.toString());
+                        bytesFreed -= blobs.size(given).orElse(0);
+                    }
+                }
+            }
         }
 
         /** Drops repository links to blobs that are gone (swept now, or quarantined by verify). */

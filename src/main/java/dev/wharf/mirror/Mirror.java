@@ -48,7 +48,15 @@ public final class Mirror {
 
     /** The cache configured in {@code config}, or null when it names no upstream. */
     public static Mirror create(Vertx vertx, Registry registry, Storage storage, WharfConfig config, OnlineGc gc) {
-        return config.proxy().enabled() ? new Mirror(vertx, registry, storage, config, gc) : null;
+        if (!config.proxy().enabled()) {
+            return null;
+        }
+        if (storage.isShared()) {
+            // fills are read by clients while they grow, from the upload's local file (UploadStore.dataPath)
+            throw new IllegalArgumentException("the pull-through cache needs storage.driver: filesystem; the S3 driver "
+                    + "keeps no upload in a local file for clients to read while it fills");
+        }
+        return new Mirror(vertx, registry, storage, config, gc);
     }
 
     public MirrorRoutes routes() {

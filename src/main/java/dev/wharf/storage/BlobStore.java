@@ -75,4 +75,13 @@ public interface BlobStore {
 
     /** Every stored digest, for garbage collection and integrity checks. */
     List<Digest> list() throws IOException;
+
+    /**
+     * Ends a sweep of {@link #deleteIfOlderThan} calls. A store whose deletes cannot be atomic with a push on
+     * another process (S3) only sets blobs aside during the sweep and settles them here; see docs/storage.md.
+     * Returns the blobs it gave back because a push referenced them meanwhile.
+     */
+    default List<Digest> settleSweep() throws IOException {
+        return List.of();
+    }
 }

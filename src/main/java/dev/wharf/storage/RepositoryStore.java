@@ -26,7 +26,7 @@ public interface RepositoryStore {
     boolean exists(RepositoryName repository);
 
     /** Records that the repository exists (its first manifest arrived). */
-    void remember(RepositoryName repository);
+    void remember(RepositoryName repository) throws IOException;
 
     /** Repository names in lexical order, starting after {@code last} (exclusive) when given. */
     List<String> list(String last, int limit);

@@ -11,6 +11,7 @@ import dev.wharf.storage.fs.FileTagStore;
 import dev.wharf.storage.fs.FileUploadStore;
 import dev.wharf.storage.fs.LayoutVersion;
 import dev.wharf.storage.fs.StorageLayout;
+import dev.wharf.storage.s3.S3Stores;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,9 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Every store of one storage root, wired together: the entry point for the registry service and the tools.
- * The stores are interfaces; this builds the filesystem driver's implementations (package {@code fs}), the
- * embedded default.
+ * Every store of one registry, wired together: the entry point for the registry service and the tools. The
+ * stores are interfaces; this builds the driver {@code storage.driver} names: the filesystem driver (package
+ * {@code fs}, the embedded default) or the S3 driver (package {@code s3}). The local root exists with both: with
+ * S3 it holds only what is this process's own (the upload spool, a generated token key).
  */
 public final class Storage implements AutoCloseable {
     private final StorageLayout layout;
@@ -35,6 +37,9 @@ public final class Storage implements AutoCloseable {
     private final RevisionStore revisions;
     private final ReferrerStore referrers;
     private final ManifestStore manifests;
+    private final GcLease gcLease;
+    private final S3Stores s3;
+    private final String location;
     private final ExecutorService io;
 
     public Storage(WharfConfig.Storage config) throws IOException {
@@ -48,19 +53,54 @@ public final class Storage implements AutoCloseable {
     public Storage(WharfConfig.Storage config, FileSeams seams) throws IOException {
         this.layout = new StorageLayout(config.rootPath());
         Files.createDirectories(layout.root());
-        Durability durability = new Durability(config.fsync(), layout.tmpDir());
-        // before anything else is written: a root this code cannot read must stay as it was
-        LayoutVersion.check(layout, durability);
-        Files.createDirectories(layout.tmpDir());
         this.io = Executors.newCachedThreadPool(daemonThreads("wharf-io"));
-        FileBlobStore fileBlobs = new FileBlobStore(layout, durability, seams.times());
-        this.blobs = fileBlobs;
-        this.uploads = new FileUploadStore(layout, durability, fileBlobs, io, seams.writes());
-        this.repositories = new FileRepositoryStore(layout, durability);
-        this.tags = new FileTagStore(layout, durability, repositories);
-        this.revisions = new FileRevisionStore(layout, durability, repositories);
-        this.referrers = new FileReferrerStore(layout, durability);
+        if (config.isS3()) {
+            Files.createDirectories(layout.tmpDir());
+            try {
+                this.s3 = S3Stores.open(config.s3(), spoolDir(), io);
+            } catch (IOException | RuntimeException e) {
+                io.shutdown();
+                throw e;
+            }
+            this.blobs = s3.blobs();
+            this.uploads = s3.uploads();
+            this.repositories = s3.repositories();
+            this.tags = s3.tags();
+            this.revisions = s3.revisions();
+            this.referrers = s3.referrers();
+            this.gcLease = s3.gcLease();
+            this.location = s3.describe();
+        } else {
+            Durability durability = new Durability(config.fsync(), layout.tmpDir());
+            // before anything else is written: a root this code cannot read must stay as it was
+            LayoutVersion.check(layout, durability);
+            Files.createDirectories(layout.tmpDir());
+            FileBlobStore fileBlobs = new FileBlobStore(layout, durability, seams.times());
+            this.s3 = null;
+            this.blobs = fileBlobs;
+            this.uploads = new FileUploadStore(layout, durability, fileBlobs, io, seams.writes());
+            this.repositories = new FileRepositoryStore(layout, durability);
+            this.tags = new FileTagStore(layout, durability, repositories);
+            this.revisions = new FileRevisionStore(layout, durability, repositories);
+            this.referrers = new FileReferrerStore(layout, durability);
+            this.gcLease = GcLease.EXCLUSIVE_ROOT;
+            this.location = layout.root().toString();
+        }
         this.manifests = new ManifestStore(blobs, revisions, tags, repositories, new ManifestCache());
+    }
+
+    /** Whether the stores are a bucket that other processes may share (no storage-root lock then). */
+    public boolean isShared() {
+        return s3 != null;
+    }
+
+    /** Where the content lives, for logs: the root's path or {@code s3://bucket/prefix}. */
+    public String location() {
+        return location;
+    }
+
+    public GcLease gcLease() {
+        return gcLease;
     }
 
     /** Where the filesystem driver keeps everything; also the home of the lock and the token key. */
@@ -101,8 +141,20 @@ public final class Storage implements AutoCloseable {
      * call this (with the storage lock held), since a live writer's temp file would go too.
      */
     public int removeTemporaryFiles() throws IOException {
+        // the S3 driver's spool holds uploads on their way to the bucket; its state never counted what a crash left
+        return removeFilesIn(layout.tmpDir()) + removeFilesIn(spoolDir());
+    }
+
+    private Path spoolDir() {
+        return layout.root().resolve("spool");
+    }
+
+    private static int removeFilesIn(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
         int removed = 0;
-        try (Stream<Path> files = Files.list(layout.tmpDir())) {
+        try (Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (Files.deleteIfExists(f)) {
                     removed++;
@@ -115,6 +167,9 @@ public final class Storage implements AutoCloseable {
     @Override
     public void close() {
         io.shutdown();
+        if (s3 != null) {
+            s3.close();
+        }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

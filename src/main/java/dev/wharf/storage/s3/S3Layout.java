@@ -1,0 +1,123 @@
+package dev.wharf.storage.s3;
+
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.RepositoryName;
+import dev.wharf.oci.Tag;
+
+/**
+ * Where everything lives in the bucket, under the configured prefix. The whole layout (docs/storage.md links here):
+ * <pre>
+ * blobs/&lt;alg&gt;/&lt;hex&gt;                         content, each once
+ * touch/&lt;alg&gt;/&lt;hex&gt;                         empty; its time is the last reference to the blob (GC's grace)
+ * trash/&lt;alg&gt;/&lt;hex&gt;                         a blob garbage collection set aside, until it settles
+ * catalog/&lt;name&gt;                            empty: the repository exists (the catalog lists these)
+ * repositories/&lt;name&gt;/_links/&lt;alg&gt;/&lt;hex&gt;     empty: the repository holds the blob
+ * repositories/&lt;name&gt;/_revisions/&lt;alg&gt;/&lt;hex&gt; the manifest's media type: the repository holds it
+ * repositories/&lt;name&gt;/_tags/&lt;tag&gt;             the digest the tag points at; its time is the push
+ * repositories/&lt;name&gt;/_referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;/&lt;hex&gt;  a referrer's descriptor (JSON)
+ * uploads/&lt;id&gt;/state                        the upload's state (JSON: size, parts, hash state)
+ * uploads/&lt;id&gt;/repo/&lt;name&gt;                 empty: which repository the upload is for (counted per repository)
+ * uploads/&lt;id&gt;/data                         the multipart upload's object, assembled at the end
+ * uploads/&lt;id&gt;/tail-&lt;n&gt;                     the bytes after the last whole part, as of state version n
+ * gc/lease                                  which replica runs garbage collection, until when
+ * </pre>
+ * No name component starts with {@code _} (the OCI grammar), so a repository's own keys cannot collide with a
+ * nested repository's.
+ */
+final class S3Layout {
+    static final String BLOBS = "blobs/";
+    static final String TOUCH = "touch/";
+    static final String TRASH = "trash/";
+    static final String CATALOG = "catalog/";
+    static final String UPLOADS = "uploads/";
+    static final String GC_LEASE = "gc/lease";
+
+    private S3Layout() {
+    }
+
+    static String blob(Digest d) {
+        return BLOBS + d.algorithm().prefix() + "/" + d.hex();
+    }
+
+    static String touch(Digest d) {
+        return TOUCH + d.algorithm().prefix() + "/" + d.hex();
+    }
+
+    static String trash(Digest d) {
+        return TRASH + d.algorithm().prefix() + "/" + d.hex();
+    }
+
+    /** The digest a key under {@code blobs/}, {@code touch/} or {@code trash/} names, or null for a stray key. */
+    static Digest digestOf(String key, String area) {
+        String rest = key.substring(area.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        try {
+            return Digest.parse(rest.substring(0, slash) + ":" + rest.substring(slash + 1));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String catalog(RepositoryName name) {
+        return CATALOG + name;
+    }
+
+    static String repository(RepositoryName name) {
+        return "repositories/" + name + "/";
+    }
+
+    static String links(RepositoryName name) {
+        return repository(name) + "_links/";
+    }
+
+    static String link(RepositoryName name, Digest d) {
+        return links(name) + d.algorithm().prefix() + "/" + d.hex();
+    }
+
+    static String revisions(RepositoryName name) {
+        return repository(name) + "_revisions/";
+    }
+
+    static String revision(RepositoryName name, Digest d) {
+        return revisions(name) + d.algorithm().prefix() + "/" + d.hex();
+    }
+
+    static String tags(RepositoryName name) {
+        return repository(name) + "_tags/";
+    }
+
+    static String tag(RepositoryName name, Tag tag) {
+        return tags(name) + tag.value();
+    }
+
+    static String referrers(RepositoryName name, Digest subject) {
+        return repository(name) + "_referrers/" + subject.algorithm().prefix() + "/" + subject.hex() + "/";
+    }
+
+    static String referrer(RepositoryName name, Digest subject, Digest referrer) {
+        return referrers(name, subject) + referrer.algorithm().prefix() + "/" + referrer.hex();
+    }
+
+    static String upload(String id) {
+        return UPLOADS + id + "/";
+    }
+
+    static String uploadState(String id) {
+        return upload(id) + "state";
+    }
+
+    static String uploadRepository(String id, RepositoryName name) {
+        return upload(id) + "repo/" + name;
+    }
+
+    static String uploadData(String id) {
+        return upload(id) + "data";
+    }
+
+    static String uploadTail(String id, long version) {
+        return upload(id) + "tail-" + version;
+    }
+}

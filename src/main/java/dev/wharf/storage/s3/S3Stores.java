@@ -1,0 +1,119 @@
+package dev.wharf.storage.s3;
+
+import dev.wharf.config.WharfConfig;
+import dev.wharf.storage.BlobStore;
+import dev.wharf.storage.GcLease;
+import dev.wharf.storage.ReferrerStore;
+import dev.wharf.storage.RepositoryStore;
+import dev.wharf.storage.RevisionStore;
+import dev.wharf.storage.TagStore;
+import dev.wharf.storage.UploadStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The S3 driver's stores over one bucket, wired together; {@code dev.wharf.storage.Storage} builds this for {@code storage.driver: s3}. */
+public final class S3Stores implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Stores.class);
+
+    private final S3Bucket bucket;
+    private final S3BlobStore blobs;
+    private final S3UploadStore uploads;
+    private final S3RepositoryStore repositories;
+    private final S3TagStore tags;
+    private final S3RevisionStore revisions;
+    private final S3ReferrerStore referrers;
+    private final S3GcLease lease;
+    private final boolean conditionalWrites;
+
+    private S3Stores(S3Bucket bucket, WharfConfig.S3 config, Path spoolDir, Executor io) throws IOException {
+        this.bucket = bucket;
+        Duration ttl = config.cacheTtlDuration();
+        this.conditionalWrites = probeConditionalWrites(bucket);
+        this.blobs = new S3BlobStore(bucket, ttl, config.redirect(), config.redirectExpiryDuration(), config.gcSettleDuration());
+        this.uploads = new S3UploadStore(bucket, blobs, spoolDir, config.partSizeBytes(), conditionalWrites, io);
+        this.repositories = new S3RepositoryStore(bucket, ttl);
+        this.tags = new S3TagStore(bucket, ttl);
+        this.revisions = new S3RevisionStore(bucket, ttl);
+        this.referrers = new S3ReferrerStore(bucket, ttl);
+        this.lease = new S3GcLease(bucket);
+    }
+
+    /** Connects to the bucket (and fails now if it cannot be reached); {@code spoolDir} holds uploads on their way. */
+    public static S3Stores open(WharfConfig.S3 config, Path spoolDir, Executor io) throws IOException {
+        S3Bucket bucket = S3Bucket.open(config);
+        try {
+            bucket.checkReachable();
+            return new S3Stores(bucket, config, spoolDir, io);
+        } catch (IOException | RuntimeException e) {
+            bucket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the store refuses a second {@code If-None-Match: *} write: what keeps one garbage collector at a time
+     * and a lost upload write from merging. Stores without it still work, with those two guarantees gone (logged).
+     */
+    private static boolean probeConditionalWrites(S3Bucket bucket) throws IOException {
+        String key = "gc/probe-" + UUID.randomUUID();
+        try {
+            bucket.put(key, new byte[0], S3Bucket.Condition.ABSENT);
+            try {
+                bucket.put(key, new byte[0], S3Bucket.Condition.ABSENT);
+            } catch (S3Bucket.PreconditionFailedException e) {
+                return true;
+            }
+            LOG.warn("{} ignores conditional writes (If-None-Match): garbage collection is not kept to one replica at a "
+                    + "time and concurrent writes to one upload are not detected; run gc on one replica only", bucket.describe());
+            return false;
+        } finally {
+            bucket.delete(key);
+        }
+    }
+
+    public String describe() {
+        return bucket.describe();
+    }
+
+    public boolean conditionalWrites() {
+        return conditionalWrites;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public UploadStore uploads() {
+        return uploads;
+    }
+
+    public RepositoryStore repositories() {
+        return repositories;
+    }
+
+    public TagStore tags() {
+        return tags;
+    }
+
+    public RevisionStore revisions() {
+        return revisions;
+    }
+
+    public ReferrerStore referrers() {
+        return referrers;
+    }
+
+    public GcLease gcLease() {
+        return conditionalWrites ? lease : GcLease.EXCLUSIVE_ROOT;
+    }
+
+    @Override
+    public void close() {
+        bucket.close();
+    }
+}

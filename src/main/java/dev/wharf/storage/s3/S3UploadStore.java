@@ -1,0 +1,266 @@
+package dev.wharf.storage.s3;
+
+import dev.wharf.oci.Digest;
+import dev.wharf.oci.RepositoryName;
+import dev.wharf.storage.UploadAppender;
+import dev.wharf.storage.UploadSession;
+import dev.wharf.storage.UploadStateException;
+import dev.wharf.storage.UploadStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * Upload sessions in the bucket ({@code uploads/<id>/...}): the state object, the multipart upload of whole
+ * parts and the tail short of a part (see {@link UploadState}). Nothing of a session lives in one process, so the
+ * start, the chunks and the finish of one upload may each reach a different replica. The bytes go through a local
+ * spool ({@code <root>/spool}) only on their way to the bucket.
+ */
+final class S3UploadStore implements UploadStore {
+    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final int ID_LENGTH = 36;
+    /**
+     * How long a writer's claim on an upload holds without a sign of life (it renews it with every part it sends):
+     * after that, a replica that died mid-write no longer keeps the upload from its client's retry.
+     */
+    static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
+
+    private final S3Bucket bucket;
+    private final S3BlobStore blobs;
+    private final Path spoolDir;
+    private final long partSize;
+    private final boolean conditionalWrites;
+    private final Executor io;
+    /** Sessions this replica is writing now; another replica's concurrent write is caught by the conditional state write. */
+    private final Set<String> writing = ConcurrentHashMap.newKeySet();
+
+    /** The session's state and the ETag it was read at. */
+    private record Read(UploadState state, String etag) {
+    }
+
+    S3UploadStore(S3Bucket bucket, S3BlobStore blobs, Path spoolDir, long partSize, boolean conditionalWrites, Executor io)
+            throws IOException {
+        this.bucket = bucket;
+        this.blobs = blobs;
+        this.spoolDir = spoolDir;
+        this.partSize = partSize;
+        this.conditionalWrites = conditionalWrites;
+        this.io = io;
+        Files.createDirectories(spoolDir);
+    }
+
+    @Override
+    public UploadSession create(RepositoryName repository) throws IOException {
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        bucket.put(S3Layout.uploadRepository(id, repository), new byte[0], S3Bucket.Condition.NONE);
+        bucket.put(S3Layout.uploadState(id), UploadState.fresh(repository.value(), now.toEpochMilli()).toJson(), S3Bucket.Condition.NONE);
+        return new UploadSession(id, repository, now);
+    }
+
+    @Override
+    public UploadSession get(RepositoryName repository, String id) throws IOException {
+        UploadState state = read(repository, id).state();
+        return new UploadSession(id, repository, Instant.ofEpochMilli(state.startedAtMillis()));
+    }
+
+    private Read read(RepositoryName repository, String id) throws IOException {
+        if (id == null || !UUID_FORM.matcher(id).matches()) {
+            throw UploadStateException.unknown();
+        }
+        Optional<S3Bucket.Fetched> stored = bucket.get(S3Layout.uploadState(id));
+        if (stored.isEmpty()) {
+            throw UploadStateException.unknown();
+        }
+        UploadState state = UploadState.fromJson(stored.get().content());
+        if (!state.repository().equals(repository.value())) {
+            throw UploadStateException.unknown();
+        }
+        return new Read(state, stored.get().etag());
+    }
+
+    @Override
+    public Path dataPath(String id) {
+        throw new UnsupportedOperationException("the S3 driver keeps no upload in a local file");
+    }
+
+    @Override
+    public long size(UploadSession session) throws IOException {
+        return read(session.repository(), session.id()).state().size();
+    }
+
+    @Override
+    public UploadAppender appender(UploadSession session, long expectedOffset) throws IOException {
+        if (!writing.add(session.id())) {
+            throw new UploadStateException(UploadStateException.Kind.BUSY, "another request is writing to this upload", -1);
+        }
+        try {
+            Read read = read(session.repository(), session.id());
+            long size = read.state().size();
+            if (expectedOffset >= 0 && expectedOffset != size) {
+                throw new UploadStateException(UploadStateException.Kind.OFFSET,
+                        "chunk starts at " + expectedOffset + " but the upload has " + size + " bytes", size);
+            }
+            long now = System.currentTimeMillis();
+            if (read.state().claimed(now, CLAIM_TIMEOUT.toMillis())) {
+                throw new UploadStateException(UploadStateException.Kind.BUSY, "another request is writing to this upload", -1);
+            }
+            UploadState claimed = read.state().claimedBy(UUID.randomUUID().toString(), now);
+            String etag;
+            try {
+                etag = bucket.put(S3Layout.uploadState(session.id()), claimed.toJson(),
+                        conditionalWrites ? S3Bucket.Condition.matching(read.etag()) : S3Bucket.Condition.NONE);
+            } catch (S3Bucket.PreconditionFailedException e) {
+                throw new UploadStateException(UploadStateException.Kind.BUSY, "another request is writing to this upload", -1);
+            }
+            return new S3UploadAppender(bucket, session.id(), claimed, etag, conditionalWrites, spoolDir, partSize, io,
+                    () -> writing.remove(session.id()));
+        } catch (IOException | RuntimeException e) {
+            writing.remove(session.id());
+            throw e;
+        }
+    }
+
+    @Override
+    public Digest digest(UploadSession session, Digest.Algorithm algorithm) throws IOException {
+        if (algorithm != Digest.Algorithm.SHA256) {
+            throw new IOException("the S3 driver verifies uploads by sha256 only (it keeps only that hash's state)");
+        }
+        UploadState state = read(session.repository(), session.id()).state();
+        return Digest.of(algorithm, SavableSha256.restore(state.hash()).digest());
+    }
+
+    /**
+     * Assembles the upload (the tail becomes the last part) and copies it to the blob's key. A blob already
+     * stored under the digest is kept as it is: the same digest is the same bytes.
+     */
+    @Override
+    public void commit(UploadSession session, Digest digest) throws IOException {
+        UploadState state = read(session.repository(), session.id()).state();
+        if (blobs.touchIfPresent(digest)) {
+            return;
+        }
+        String id = session.id();
+        String blob = S3Layout.blob(digest);
+        if (state.parts().isEmpty()) {
+            if (state.tailSize() == 0) {
+                bucket.put(blob, new byte[0], S3Bucket.Condition.NONE);
+            } else {
+                bucket.copy(S3Layout.uploadTail(id, state.tailVersion()), blob, state.tailSize());
+            }
+        } else {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (UploadState.Part p : state.parts()) {
+                parts.add(CompletedPart.builder().partNumber(p.number()).eTag(p.etag()).build());
+            }
+            if (state.tailSize() > 0) {
+                parts.add(sendTailAsLastPart(id, state));
+            }
+            bucket.completeMultipart(S3Layout.uploadData(id), state.multipartId(), parts);
+            bucket.copy(S3Layout.uploadData(id), blob, state.size());
+        }
+        blobs.stored(digest, state.size());
+    }
+
+    /** The last part may be smaller than S3's minimum: the tail goes in as it is. */
+    private CompletedPart sendTailAsLastPart(String id, UploadState state) throws IOException {
+        Path local = Files.createTempFile(spoolDir, id + "-", ".last");
+        try {
+            if (!bucket.download(S3Layout.uploadTail(id, state.tailVersion()), local)) {
+                throw new IOException("upload " + id + " lost its tail object");
+            }
+            int number = state.parts().size() + 1;
+            String etag = S3Bucket.await(bucket.uploadPart(S3Layout.uploadData(id), state.multipartId(), number, local, 0, state.tailSize()));
+            return CompletedPart.builder().partNumber(number).eTag(etag).build();
+        } finally {
+            Files.deleteIfExists(local);
+        }
+    }
+
+    @Override
+    public void delete(String id) throws IOException {
+        Optional<S3Bucket.Fetched> stored = bucket.get(S3Layout.uploadState(id));
+        if (stored.isPresent()) {
+            UploadState state = UploadState.fromJson(stored.get().content());
+            if (state.multipartId() != null) {
+                bucket.abortMultipart(S3Layout.uploadData(id), state.multipartId());
+            }
+        }
+        List<String> keys = new ArrayList<>();
+        for (S3Bucket.Entry e : bucket.list(S3Layout.upload(id))) {
+            // the state last: a session half-deleted stays findable, and its purge finishes the job
+            if (!e.key().equals(S3Layout.uploadState(id))) {
+                keys.add(e.key());
+            }
+        }
+        bucket.deleteAll(keys);
+        bucket.delete(S3Layout.uploadState(id));
+    }
+
+    @Override
+    public int count(RepositoryName repository) {
+        try {
+            int n = 0;
+            for (S3Bucket.Entry e : bucket.list(S3Layout.UPLOADS)) {
+                String rest = e.key().substring(S3Layout.UPLOADS.length());
+                if (rest.length() > ID_LENGTH && rest.substring(ID_LENGTH).equals("/repo/" + repository.value())) {
+                    n++;
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new dev.wharf.storage.StorageException("cannot count the uploads in " + bucket.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long bytesInProgress() throws IOException {
+        long total = 0;
+        for (S3Bucket.Entry e : bucket.list(S3Layout.UPLOADS)) {
+            if (e.key().endsWith("/state")) {
+                Optional<S3Bucket.Fetched> stored = bucket.get(e.key());
+                if (stored.isPresent()) {
+                    total += UploadState.fromJson(stored.get().content()).size();
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Removes the uploads whose newest object is older than {@code expiry} (a write renews the state object). */
+    @Override
+    public int purgeAbandoned(Duration expiry) throws IOException {
+        Instant cutoff = Instant.now().minus(expiry);
+        Map<String, Instant> newest = new HashMap<>();
+        for (S3Bucket.Entry e : bucket.list(S3Layout.UPLOADS)) {
+            String rest = e.key().substring(S3Layout.UPLOADS.length());
+            if (rest.length() >= ID_LENGTH) {
+                newest.merge(rest.substring(0, ID_LENGTH), e.lastModified(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        Set<String> expired = new HashSet<>();
+        newest.forEach((id, at) -> {
+            if (at.isBefore(cutoff) && !writing.contains(id)) {
+                expired.add(id);
+            }
+        });
+        for (String id : expired) {
+            delete(id);
+        }
+        return expired.size();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.wharf.storage.s3;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An upload as the bucket keeps it between requests ({@code uploads/<id>/state}), so that any replica can take the
+ * next one: the bytes so far are the multipart upload's {@code parts} followed by the tail object (fewer bytes than a
+ * part); {@code hash} is the SHA-256 state after all of them. {@code version} grows with every change of the state
+ * (each claimed by a conditional write); a write names its tail object after the version it will write
+ * ({@code tailVersion} then), so a write that is lost half-way never overwrites the tail that the state in force
+ * points at. {@code writer} is the request that holds the upload now, since {@code claimedAtMillis}: one writer at a
+ * time across all replicas, as the parts it sends are numbered from the state it claimed.
+ */
+record UploadState(String repository, long startedAtMillis, long size, String multipartId, List<Part> parts,
+                   long tailSize, long tailVersion, long version, String hash, String writer, long claimedAtMillis) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One part of the multipart upload, as CompleteMultipartUpload needs it. */
+    record Part(int number, long size, String etag) {
+    }
+
+    UploadState {
+        parts = List.copyOf(parts);
+    }
+
+    static UploadState fresh(String repository, long nowMillis) {
+        return new UploadState(repository, nowMillis, 0, null, List.of(), 0, 0, 0, "", null, 0);
+    }
+
+    /** Whether a writer holds the upload: claimed less than {@code timeoutMillis} ago (a dead replica's claim runs out). */
+    boolean claimed(long nowMillis, long timeoutMillis) {
+        return writer != null && nowMillis - claimedAtMillis < timeoutMillis;
+    }
+
+    UploadState claimedBy(String newWriter, long nowMillis) {
+        return new UploadState(repository, startedAtMillis, size, multipartId, parts, tailSize, tailVersion, version + 1, hash,
+                newWriter, nowMillis);
+    }
+
+    UploadState released() {
+        return new UploadState(repository, startedAtMillis, size, multipartId, parts, tailSize, tailVersion, version + 1, hash,
+                null, 0);
+    }
+
+    long partBytes() {
+        return size - tailSize;
+    }
+
+    UploadState next(String multipartId, List<Part> added, long tailSize, String hash) {
+        List<Part> all = new ArrayList<>(parts);
+        all.addAll(added);
+        long total = all.stream().mapToLong(Part::size).sum() + tailSize;
+        return new UploadState(repository, startedAtMillis, total, multipartId, all, tailSize, version + 1, version + 1, hash,
+                null, 0);
+    }
+
+    byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static UploadState fromJson(byte[] json) throws IOException {
+        return JSON.readValue(json, UploadState.class);
+    }
+}

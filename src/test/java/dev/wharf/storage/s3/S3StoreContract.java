@@ -1,0 +1,117 @@
+package dev.wharf.storage.s3;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.wharf.config.WharfConfig;
+import dev.wharf.oci.Digest;
+import dev.wharf.storage.Storage;
+import dev.wharf.storage.StoreContract;
+import dev.wharf.storage.UploadAppender;
+import dev.wharf.storage.UploadSession;
+import dev.wharf.storage.UploadStateException;
+import dev.wharf.testing.TempDirs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract on the S3 driver, one bucket per test on a shared server; "another process" is a second
+ * {@link Storage} over the same bucket with its own local spool, as another replica is.
+ */
+abstract class S3StoreContract extends StoreContract {
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+    /** Short, so the cross-replica tests wait little; production's default is 1 s. */
+    static final Duration TTL = Duration.ofMillis(500);
+
+    private final List<Path> roots = new ArrayList<>();
+    private String bucket;
+
+    protected abstract S3Server server();
+
+    /** The driver's config for {@code bucket} on {@code server}, as the tests use it (small parts, short bounds). */
+    static WharfConfig.Storage config(S3Server server, String bucket, Path root) {
+        WharfConfig.S3 s3 = new WharfConfig.S3(server.endpoint(), server.region(), bucket, "registry", true, server.accessKey(),
+                server.secretKey(), "", false, "20m", TTL.toMillis() + "ms", "5MiB", "1s");
+        return new WharfConfig.Storage(root.toString(), true, true, WharfConfig.Storage.S3_DRIVER, s3);
+    }
+
+    @Override
+    protected Storage open() throws IOException {
+        bucket = "contract-" + ProcessHandle.current().pid() + "-" + BUCKETS.incrementAndGet();
+        server().createBucket(bucket);
+        return openAgain();
+    }
+
+    @Override
+    protected Storage openAgain() throws IOException {
+        Path root = Files.createTempDirectory("wharf-s3-replica-");
+        roots.add(root);
+        return new Storage(config(server(), bucket, root));
+    }
+
+    @AfterEach
+    void removeLocalRoots() {
+        roots.forEach(TempDirs::delete);
+    }
+
+    @Override
+    protected Duration cacheBound() {
+        return TTL;
+    }
+
+    @Override
+    protected boolean exclusiveLease() {
+        return true;
+    }
+
+    @Test
+    void whileOneReplicaWritesAnUploadAnotherIsRefusedAndThenContinuesWhereItEnded() throws Exception {
+        UploadSession session = storage.uploads().create(REPO);
+        try (Storage other = openAgain()) {
+            UploadSession there = other.uploads().get(REPO, session.id());
+            byte[] a = content(PART + 1000, 1);
+            byte[] b = content(2000, 2);
+            UploadAppender first = storage.uploads().appender(session, 0);
+            first.append(ByteBuffer.wrap(a));
+            assertFailsWithCause(UploadStateException.class, () -> other.uploads().appender(there, 0));
+            first.finish().get(30, TimeUnit.SECONDS);
+            UploadAppender second = other.uploads().appender(there, a.length);
+            second.append(ByteBuffer.wrap(b));
+            second.finish().get(30, TimeUnit.SECONDS);
+            byte[] all = new byte[a.length + b.length];
+            System.arraycopy(a, 0, all, 0, a.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            Digest d = Digest.sha256(all);
+            assertEquals(d, storage.uploads().digest(session, Digest.Algorithm.SHA256));
+            storage.uploads().commit(storage.uploads().get(REPO, session.id()), d);
+            try (InputStream in = other.blobs().openStream(d)) {
+                assertArrayEquals(all, in.readAllBytes());
+            }
+        }
+    }
+
+    @Test
+    void aWriteThatBreaksOffFreesTheUploadForAnotherReplicaAtOnce() throws Exception {
+        UploadSession session = storage.uploads().create(REPO);
+        UploadAppender cut = storage.uploads().appender(session, 0);
+        cut.append(ByteBuffer.wrap(content(3000, 3)));
+        cut.abort().get(30, TimeUnit.SECONDS);
+        try (Storage other = openAgain()) {
+            UploadAppender retry = other.uploads().appender(other.uploads().get(REPO, session.id()), 0);
+            byte[] bytes = content(3000, 4);
+            retry.append(ByteBuffer.wrap(bytes));
+            retry.finish().get(30, TimeUnit.SECONDS);
+            assertEquals(Digest.sha256(bytes), storage.uploads().digest(session, Digest.Algorithm.SHA256));
+        }
+    }
+}
