@@ -2,6 +2,7 @@ package dev.wharf.api;
 
 import dev.wharf.testing.Blobs;
 import dev.wharf.testing.RegistryTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -77,6 +78,7 @@ class BlobEndpointTest extends RegistryTest {
                 .body("errors[0].code", equalTo("BLOB_UNKNOWN"));
     }
 
+    @Tag("filesystem-layout") // looks at files under the storage root
     @Test
     void deletedBlobIsGoneFromThatRepositoryOnly() {
         byte[] content = Blobs.content(100, 8);

@@ -5,6 +5,7 @@ import dev.wharf.manifest.MediaTypes;
 import dev.wharf.testing.Images;
 import dev.wharf.testing.RegistryTest;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ class ConcurrencyTest extends RegistryTest {
         }
     }
 
+    @Tag("filesystem-layout") // looks at files under the storage root
     @Test
     void sixteenClientsPushingTheSameBlobAllSucceedAndOneFileIsStored() throws Exception {
         byte[] content = Blobs.content(256 * 1024, 1);

@@ -4,6 +4,7 @@ import dev.wharf.testing.Blobs;
 import dev.wharf.testing.Images;
 import dev.wharf.testing.RawHttp;
 import dev.wharf.testing.RegistryTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RepositoryNameEndpointTest extends RegistryTest {
 
+    @Tag("filesystem-layout") // looks at files under the storage root
     @Test
     void multiSegmentNamesWorkForBlobsManifestsAndTags() {
         Images.Image image = Images.push(registry, "team/app/api", "v1", 1);

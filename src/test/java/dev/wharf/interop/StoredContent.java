@@ -1,16 +1,14 @@
 package dev.wharf.interop;
 
 import dev.wharf.oci.Digest;
-import dev.wharf.storage.fs.StorageLayout;
-import dev.wharf.testing.Blobs;
 import dev.wharf.testing.TestRegistry;
 import io.restassured.response.Response;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.io.InputStream;
 
-/** What Wharf itself holds, seen without the clients: its answers over HTTP and its files on disk. */
+/** What Wharf itself holds, seen without the clients: its answers over HTTP and what its store holds. */
 final class StoredContent {
     /** Every manifest type the clients push, so that HEAD never negotiates a conversion. */
     private static final String ACCEPT_ANY_MANIFEST = String.join(", ",
@@ -20,11 +18,9 @@ final class StoredContent {
             "application/vnd.docker.distribution.manifest.list.v2+json");
 
     private final TestRegistry registry;
-    private final StorageLayout layout;
 
     StoredContent(TestRegistry registry) {
         this.registry = registry;
-        this.layout = new StorageLayout(registry.root());
     }
 
     /** Wharf's answer to {@code HEAD /v2/<repository>/manifests/<reference>}. */
@@ -43,15 +39,19 @@ final class StoredContent {
         return response.header("Docker-Content-Digest");
     }
 
-    /** How many blob files ({@code blobs/<alg>/<2 hex>/<hex>/data}) the storage root holds. */
+    /** How many blobs the store holds (each content once): files under the root, or objects in the bucket. */
     long blobFileCount() {
-        return Blobs.storedCount(registry);
+        try {
+            return registry.server().storage().blobs().list().size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** The bytes Wharf stored for {@code digest}. */
+    /** The bytes Wharf stored for {@code digest}, read from the store itself rather than through the API. */
     byte[] blobFile(String digest) {
-        try {
-            return Files.readAllBytes(layout.blobData(Digest.parse(digest)));
+        try (InputStream in = registry.server().storage().blobs().openStream(Digest.parse(digest))) {
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

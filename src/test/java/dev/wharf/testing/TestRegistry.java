@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * A Wharf server for one test class: on a free loopback port, over a fresh temp storage root, stopped and
- * removed by {@link #close()}.
+ * A Wharf server for one test class: on a free loopback port, over a fresh temp storage root (and, with
+ * {@code -Dwharf.test.storage=s3mock|s3proxy}, a fresh bucket: see {@link TestStorage}), stopped and removed by
+ * {@link #close()}.
  */
 public final class TestRegistry implements AutoCloseable {
     /** A request the server never answers fails the test after this long instead of hanging the build. */
@@ -52,7 +53,7 @@ public final class TestRegistry implements AutoCloseable {
             Path root = Files.createTempDirectory("wharf-test-");
             WharfConfig base = ConfigLoader.defaultsOnly().withStorageRoot(root.toString()).withPort(0);
             base = new WharfConfig(new WharfConfig.Http("127.0.0.1", 0, 2, "5s"),
-                    new WharfConfig.Storage(root.toString(), true, true), base.uploads(), base.manifests(), base.auth(), base.tls(), base.gc());
+                    TestStorage.storage(root), base.uploads(), base.manifests(), base.auth(), base.tls(), base.gc());
             TestRegistry registry = new TestRegistry(root, tweak.apply(base), seams);
             registry.boot();
             return registry;

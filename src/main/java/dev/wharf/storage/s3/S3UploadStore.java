@@ -1,5 +1,7 @@
 package dev.wharf.storage.s3;
 
+import dev.wharf.error.Problem;
+import dev.wharf.error.RegistryException;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
 import dev.wharf.storage.UploadAppender;
@@ -38,6 +40,8 @@ final class S3UploadStore implements UploadStore {
      * after that, a replica that died mid-write no longer keeps the upload from its client's retry.
      */
     static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
+    /** How long a write waits for another's claim to go before it is refused. */
+    private static final Duration CLAIM_WAIT = Duration.ofSeconds(3);
 
     private final S3Bucket bucket;
     private final S3BlobStore blobs;
@@ -103,42 +107,66 @@ final class S3UploadStore implements UploadStore {
         return read(session.repository(), session.id()).state().size();
     }
 
+    /**
+     * Claims the upload for one write. A claim still held (a write on this or another replica, or one that is
+     * just rolling back after its client went away) is waited for a moment before the answer is BUSY: a client
+     * that retries at once after a cut connection then goes on where the upload stands.
+     */
     @Override
     public UploadAppender appender(UploadSession session, long expectedOffset) throws IOException {
-        if (!writing.add(session.id())) {
-            throw new UploadStateException(UploadStateException.Kind.BUSY, "another request is writing to this upload", -1);
+        long deadline = System.nanoTime() + CLAIM_WAIT.toNanos();
+        while (!writing.add(session.id())) {
+            pauseOrBusy(deadline);
         }
         try {
-            Read read = read(session.repository(), session.id());
-            long size = read.state().size();
-            if (expectedOffset >= 0 && expectedOffset != size) {
-                throw new UploadStateException(UploadStateException.Kind.OFFSET,
-                        "chunk starts at " + expectedOffset + " but the upload has " + size + " bytes", size);
+            while (true) {
+                Read read = read(session.repository(), session.id());
+                long now = System.currentTimeMillis();
+                if (read.state().claimed(now, CLAIM_TIMEOUT.toMillis())) {
+                    pauseOrBusy(deadline);
+                    continue;
+                }
+                long size = read.state().size();
+                if (expectedOffset >= 0 && expectedOffset != size) {
+                    throw new UploadStateException(UploadStateException.Kind.OFFSET,
+                            "chunk starts at " + expectedOffset + " but the upload has " + size + " bytes", size);
+                }
+                UploadState claimed = read.state().claimedBy(UUID.randomUUID().toString(), now);
+                String etag;
+                try {
+                    etag = bucket.put(S3Layout.uploadState(session.id()), claimed.toJson(),
+                            conditionalWrites ? S3Bucket.Condition.matching(read.etag()) : S3Bucket.Condition.NONE);
+                } catch (S3Bucket.PreconditionFailedException e) {
+                    pauseOrBusy(deadline); // another replica claimed it first: wait for it like for any writer
+                    continue;
+                }
+                return new S3UploadAppender(bucket, session.id(), claimed, etag, conditionalWrites, spoolDir, partSize, io,
+                        () -> writing.remove(session.id()));
             }
-            long now = System.currentTimeMillis();
-            if (read.state().claimed(now, CLAIM_TIMEOUT.toMillis())) {
-                throw new UploadStateException(UploadStateException.Kind.BUSY, "another request is writing to this upload", -1);
-            }
-            UploadState claimed = read.state().claimedBy(UUID.randomUUID().toString(), now);
-            String etag;
-            try {
-                etag = bucket.put(S3Layout.uploadState(session.id()), claimed.toJson(),
-                        conditionalWrites ? S3Bucket.Condition.matching(read.etag()) : S3Bucket.Condition.NONE);
-            } catch (S3Bucket.PreconditionFailedException e) {
-                throw new UploadStateException(UploadStateException.Kind.BUSY, "another request is writing to this upload", -1);
-            }
-            return new S3UploadAppender(bucket, session.id(), claimed, etag, conditionalWrites, spoolDir, partSize, io,
-                    () -> writing.remove(session.id()));
         } catch (IOException | RuntimeException e) {
             writing.remove(session.id());
             throw e;
         }
     }
 
+    private static void pauseOrBusy(long deadline) throws UploadStateException {
+        if (System.nanoTime() > deadline) {
+            throw new UploadStateException(UploadStateException.Kind.BUSY, "another request is writing to this upload", -1);
+        }
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UploadStateException(UploadStateException.Kind.BUSY, "interrupted while waiting for the upload", -1);
+        }
+    }
+
     @Override
     public Digest digest(UploadSession session, Digest.Algorithm algorithm) throws IOException {
         if (algorithm != Digest.Algorithm.SHA256) {
-            throw new IOException("the S3 driver verifies uploads by sha256 only (it keeps only that hash's state)");
+            // as Distribution's S3 driver: the bucket keeps one resumable hash state, SHA-256's
+            throw RegistryException.of(Problem.DIGEST_ALGORITHM_UNSUPPORTED,
+                    "uploads on the S3 driver are verified by sha256 only; finish this one with its sha256 digest");
         }
         UploadState state = read(session.repository(), session.id()).state();
         return Digest.of(algorithm, SavableSha256.restore(state.hash()).digest());
