@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +105,18 @@ public final class WharfServer {
     /** Reads the htpasswd file and keys now, so that a mistake there stops the start with a clear message. */
     private Auth createAuth() {
         try {
-            return Auth.create(vertx, config.auth(), storage.layout().tokenSigningKey());
+            Path key = storage.layout().tokenSigningKey();
+            WharfConfig.Auth auth = config.auth();
+            if (!storage.isShared() || !auth.generatesTokenKey()) {
+                return Auth.create(vertx, auth, key);
+            }
+            // Replicas over one bucket sign with one key, or a token from one is refused by the next.
+            boolean pulled = storage.pullTokenKey(key);
+            Auth created = Auth.create(vertx, auth, key);
+            if (pulled || storage.offerTokenKey(key)) {
+                return created;
+            }
+            return Auth.create(vertx, auth, key); // another replica's key won the race: sign with that one
         } catch (IOException | RuntimeException e) {
             closeVertxAndStorage();
             throw new IllegalArgumentException("cannot set up authentication: " + e.getMessage(), e);

@@ -270,6 +270,11 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
             };
         }
 
+        /** Whether the built-in token service signs with a key Wharf generates (none configured in auth.token.key). */
+        public boolean generatesTokenKey() {
+            return enabled() && !external.enabled() && tokenMode() && token.key().isBlank();
+        }
+
         public Duration clockSkewDuration() {
             return Durations.parse(clockSkew);
         }
@@ -387,6 +392,10 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
 
     public WharfConfig withStorageRoot(String root) {
         return new WharfConfig(http, storage.withRoot(root), uploads, manifests, auth, tls, gc, proxy);
+    }
+
+    public WharfConfig withStorage(Storage newStorage) {
+        return new WharfConfig(http, newStorage, uploads, manifests, auth, tls, gc, proxy);
     }
 
     public WharfConfig withPort(int port) {

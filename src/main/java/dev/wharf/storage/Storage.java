@@ -99,6 +99,22 @@ public final class Storage implements AutoCloseable {
         return location;
     }
 
+    /**
+     * Shared stores only: replaces {@code local}, the generated token signing key, with the one the other
+     * processes use, if one was shared yet; true when it was. The filesystem driver's root is one process's.
+     */
+    public boolean pullTokenKey(Path local) throws IOException {
+        return s3 != null && s3.pullTokenKey(local);
+    }
+
+    /**
+     * Shared stores only: offers {@code local} as the shared key; false when another process's got there first,
+     * which then replaces {@code local}.
+     */
+    public boolean offerTokenKey(Path local) throws IOException {
+        return s3 == null || s3.offerTokenKey(local);
+    }
+
     public GcLease gcLease() {
         return gcLease;
     }

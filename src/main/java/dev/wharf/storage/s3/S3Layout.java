@@ -31,6 +31,8 @@ final class S3Layout {
     static final String CATALOG = "catalog/";
     static final String UPLOADS = "uploads/";
     static final String GC_LEASE = "gc/lease";
+    /** The built-in token service's generated signing key, shared so a token from one replica is good on all. */
+    static final String TOKEN_KEY = "auth/token-key.pem";
 
     private S3Layout() {
     }

@@ -9,8 +9,12 @@ import dev.wharf.storage.RevisionStore;
 import dev.wharf.storage.TagStore;
 import dev.wharf.storage.UploadStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -73,6 +77,38 @@ public final class S3Stores implements AutoCloseable {
             return false;
         } finally {
             bucket.delete(key);
+        }
+    }
+
+    /** Replaces the local key file with the bucket's shared one, if there is one; true when there was. */
+    public boolean pullTokenKey(Path local) throws IOException {
+        Optional<S3Bucket.Fetched> shared = bucket.get(S3Layout.TOKEN_KEY);
+        if (shared.isEmpty()) {
+            return false;
+        }
+        Files.createDirectories(local.getParent());
+        Path temp = Files.createTempFile(local.getParent(), ".token-key", ".tmp");
+        try {
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the folder's own protection has to do
+        }
+        Files.write(temp, shared.get().content());
+        Files.move(temp, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
+    /**
+     * Offers the local key file as the shared one (a write that only the first replica wins); false when another
+     * replica's key was there first, which is then pulled into {@code local}.
+     */
+    public boolean offerTokenKey(Path local) throws IOException {
+        try {
+            bucket.put(S3Layout.TOKEN_KEY, Files.readAllBytes(local), S3Bucket.Condition.ABSENT);
+            return true;
+        } catch (S3Bucket.PreconditionFailedException e) {
+            pullTokenKey(local);
+            return false;
         }
     }
 
