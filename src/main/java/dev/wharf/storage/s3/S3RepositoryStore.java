@@ -51,10 +51,9 @@ final class S3RepositoryStore implements RepositoryStore {
     @Override
     public void linkBlob(RepositoryName repository, Digest digest) throws IOException {
         String key = S3Layout.link(repository, digest);
-        if (links.getIfPresent(key) == null) {
-            bucket.put(key, new byte[0], S3Bucket.Condition.NONE);
-            links.put(key, Boolean.TRUE);
-        }
+        // always written: the cache may still hold a link another replica has removed since
+        bucket.put(key, new byte[0], S3Bucket.Condition.NONE);
+        links.put(key, Boolean.TRUE);
         remember(repository);
     }
 

@@ -29,9 +29,8 @@ final class S3RevisionStore implements RevisionStore {
     @Override
     public void add(RepositoryName repository, Digest digest, String mediaType) throws IOException {
         String key = S3Layout.revision(repository, digest);
-        if (!mediaType.equals(mediaTypes.getIfPresent(key))) {
-            bucket.put(key, mediaType.getBytes(StandardCharsets.UTF_8), S3Bucket.Condition.NONE);
-        }
+        // always written: the cache may still hold a record another replica has removed since
+        bucket.put(key, mediaType.getBytes(StandardCharsets.UTF_8), S3Bucket.Condition.NONE);
         mediaTypes.put(key, mediaType);
     }
 
