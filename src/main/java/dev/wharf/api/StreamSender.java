@@ -17,13 +17,19 @@ import java.util.concurrent.Flow;
  * connection, so the client sees a short body rather than a complete wrong one.
  */
 final class StreamSender implements Flow.Subscriber<ByteBuffer> {
-    /** Buffers asked for but not yet written out; the write queue alone does not bound TLS (see FileRangeSender). */
-    private static final int MAX_IN_FLIGHT = 4;
+    /**
+     * Buffers asked for but not yet written out (the SDK hands on network reads of up to some KiB each, so this is
+     * well under a MiB per download); the write queue alone does not bound TLS (see FileRangeSender). Enough
+     * that the bucket's connection never waits for the client's between two writes.
+     */
+    private static final int MAX_IN_FLIGHT = 64;
 
     private final HttpServerResponse response;
     private final long length;
     private final Context context;
     private final Promise<Void> done = Promise.promise();
+    private final java.util.Queue<byte[]> arrived = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private Flow.Subscription subscription;
     private long sent;
     private boolean finished;
@@ -62,12 +68,25 @@ final class StreamSender implements Flow.Subscriber<ByteBuffer> {
         });
     }
 
+    /**
+     * Buffers arrive on the SDK's threads; they are queued and written in one hop to the response's context for
+     * as many as have come meanwhile, rather than one hop each.
+     */
     @Override
     public void onNext(ByteBuffer item) {
         byte[] bytes = new byte[item.remaining()];
         item.get(bytes);
-        context.runOnContext(v -> {
+        arrived.add(bytes);
+        if (draining.compareAndSet(false, true)) {
+            context.runOnContext(v -> drain());
+        }
+    }
+
+    private void drain() {
+        draining.set(false);
+        for (byte[] bytes; (bytes = arrived.poll()) != null; ) {
             if (finished) {
+                arrived.clear();
                 return;
             }
             sent += bytes.length;
@@ -82,7 +101,7 @@ final class StreamSender implements Flow.Subscriber<ByteBuffer> {
                     subscription.request(1);
                 }
             });
-        });
+        }
     }
 
     @Override
@@ -93,6 +112,7 @@ final class StreamSender implements Flow.Subscriber<ByteBuffer> {
     @Override
     public void onComplete() {
         context.runOnContext(v -> {
+            drain(); // what arrived before the end, in order
             if (finished) {
                 return;
             }

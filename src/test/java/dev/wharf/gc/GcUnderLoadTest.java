@@ -5,6 +5,7 @@ import dev.wharf.oci.Digest;
 import dev.wharf.testing.TestImages;
 import dev.wharf.testing.TestImages.Image;
 import dev.wharf.testing.TestRegistry;
+import dev.wharf.testing.TestStorage;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,7 +74,8 @@ class GcUnderLoadTest {
             }
             assertEquals(List.of(), failures);
             assertTrue(live.size() >= CLIENTS, "each client kept some images");
-            assertTrue(runs.get() >= 5, "gc ran " + runs.get() + " times");
+            // a run on S3 lists the bucket and waits gcSettle (1 s here) after its sweep: fewer runs fit in
+            assertTrue(runs.get() >= (TestStorage.s3Kind() == null ? 5 : 2), "gc ran " + runs.get() + " times");
             assertTrue(collected.get() > 0, "the loop collected the deleted images' blobs");
         }
     }

@@ -2,6 +2,7 @@ package dev.wharf.storage.fs;
 
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
+import dev.wharf.storage.Pages;
 import dev.wharf.storage.RepositoryStore;
 import dev.wharf.storage.StorageException;
 
@@ -65,15 +66,7 @@ public final class FileRepositoryStore implements RepositoryStore {
     /** Repository names in lexical order, starting after {@code last} (exclusive) when given. */
     @Override
     public List<String> list(String last, int limit) {
-        NavigableSet<String> view = last == null ? names() : names().tailSet(last, false);
-        List<String> page = new ArrayList<>(Math.min(limit, 1024));
-        for (String name : view) {
-            if (page.size() >= limit) {
-                break;
-            }
-            page.add(name);
-        }
-        return page;
+        return Pages.after(names(), last, limit);
     }
 
     /** Whether the names have been read from disk already, so listing them cannot block. */

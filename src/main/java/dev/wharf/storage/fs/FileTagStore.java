@@ -3,6 +3,7 @@ package dev.wharf.storage.fs;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
 import dev.wharf.oci.Tag;
+import dev.wharf.storage.Pages;
 import dev.wharf.storage.RepositoryStore;
 import dev.wharf.storage.TagStore;
 
@@ -92,16 +93,7 @@ public final class FileTagStore implements TagStore {
 
     @Override
     public List<String> list(RepositoryName repository, String last, int limit) throws IOException {
-        NavigableMap<String, Tagged> tags = indexes.forReading(repository);
-        NavigableMap<String, Tagged> view = last == null ? tags : tags.tailMap(last, false);
-        List<String> page = new ArrayList<>(Math.min(limit, 1024));
-        for (String t : view.keySet()) {
-            if (page.size() >= limit) {
-                break;
-            }
-            page.add(t);
-        }
-        return page;
+        return Pages.after(indexes.forReading(repository).navigableKeySet(), last, limit);
     }
 
     @Override

@@ -30,6 +30,8 @@ final class S3Layout {
     static final String TRASH = "trash/";
     static final String CATALOG = "catalog/";
     static final String UPLOADS = "uploads/";
+    /** {@code upload-index/<name>/<id>}: the uploads open in a repository, listed for its cap without walking all. */
+    static final String UPLOAD_INDEX = "upload-index/";
     static final String GC_LEASE = "gc/lease";
     /** The built-in token service's generated signing key, shared so a token from one replica is good on all. */
     static final String TOKEN_KEY = "auth/token-key.pem";
@@ -111,8 +113,12 @@ final class S3Layout {
         return upload(id) + "state";
     }
 
-    static String uploadRepository(String id, RepositoryName name) {
-        return upload(id) + "repo/" + name;
+    static String uploadIndex(RepositoryName name) {
+        return UPLOAD_INDEX + name + "/";
+    }
+
+    static String uploadIndexEntry(RepositoryName name, String id) {
+        return uploadIndex(name) + id;
     }
 
     static String uploadData(String id) {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
+import dev.wharf.storage.Pages;
 import dev.wharf.storage.RepositoryStore;
 import dev.wharf.storage.StorageException;
 import java.io.IOException;
@@ -88,12 +89,17 @@ final class S3RepositoryStore implements RepositoryStore {
 
     @Override
     public void remember(RepositoryName repository) throws IOException {
-        Catalog c = current();
-        if (c.names().contains(repository.value())) {
+        // Catalog markers are never removed, so a name this replica has seen once needs no listing again;
+        // an unknown one costs one idempotent PUT, not a walk of catalog/.
+        Catalog c = catalog;
+        if (c != null && c.names().contains(repository.value())) {
             return;
         }
         bucket.put(S3Layout.catalog(repository), new byte[0], S3Bucket.Condition.NONE);
         synchronized (loading) {
+            if (catalog == null) {
+                return; // the first listing will find the marker
+            }
             NavigableSet<String> names = new TreeSet<>(catalog.names());
             names.add(repository.value());
             catalog = new Catalog(Collections.unmodifiableNavigableSet(names), catalog.loadedAt());
@@ -102,16 +108,7 @@ final class S3RepositoryStore implements RepositoryStore {
 
     @Override
     public List<String> list(String last, int limit) {
-        NavigableSet<String> all = names();
-        NavigableSet<String> view = last == null ? all : all.tailSet(last, false);
-        List<String> page = new ArrayList<>(Math.min(limit, 1024));
-        for (String name : view) {
-            if (page.size() >= limit) {
-                break;
-            }
-            page.add(name);
-        }
-        return page;
+        return Pages.after(names(), last, limit);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.oci.Digest;
 import dev.wharf.oci.RepositoryName;
 import dev.wharf.oci.Tag;
+import dev.wharf.storage.Pages;
 import dev.wharf.storage.TagStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,16 +94,7 @@ final class S3TagStore implements TagStore {
 
     @Override
     public List<String> list(RepositoryName repository, String last, int limit) throws IOException {
-        NavigableMap<String, Instant> tags = listing(repository);
-        NavigableMap<String, Instant> view = last == null ? tags : tags.tailMap(last, false);
-        List<String> page = new ArrayList<>(Math.min(limit, 1024));
-        for (String t : view.keySet()) {
-            if (page.size() >= limit) {
-                break;
-            }
-            page.add(t);
-        }
-        return page;
+        return Pages.after(listing(repository).navigableKeySet(), last, limit);
     }
 
     @Override

@@ -71,7 +71,7 @@ final class S3UploadStore implements UploadStore {
     public UploadSession create(RepositoryName repository) throws IOException {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        bucket.put(S3Layout.uploadRepository(id, repository), new byte[0], S3Bucket.Condition.NONE);
+        bucket.put(S3Layout.uploadIndexEntry(repository, id), new byte[0], S3Bucket.Condition.NONE);
         bucket.put(S3Layout.uploadState(id), UploadState.fresh(repository.value(), now.toEpochMilli()).toJson(), S3Bucket.Condition.NONE);
         return new UploadSession(id, repository, now);
     }
@@ -219,21 +219,24 @@ final class S3UploadStore implements UploadStore {
         }
     }
 
+    /**
+     * Removes the session: its multipart upload if still open, its tail, its index entry, and the state last (a
+     * session half-deleted stays findable, and its purge finishes the job). No listing: the state names them all.
+     */
     @Override
     public void delete(String id) throws IOException {
         Optional<S3Bucket.Fetched> stored = bucket.get(S3Layout.uploadState(id));
-        if (stored.isPresent()) {
-            UploadState state = UploadState.fromJson(stored.get().content());
-            if (state.multipartId() != null) {
-                bucket.abortMultipart(S3Layout.uploadData(id), state.multipartId());
-            }
+        if (stored.isEmpty()) {
+            return;
         }
-        List<String> keys = new ArrayList<>();
-        for (S3Bucket.Entry e : bucket.list(S3Layout.upload(id))) {
-            // the state last: a session half-deleted stays findable, and its purge finishes the job
-            if (!e.key().equals(S3Layout.uploadState(id))) {
-                keys.add(e.key());
-            }
+        UploadState state = UploadState.fromJson(stored.get().content());
+        List<String> keys = new ArrayList<>(List.of(S3Layout.uploadData(id),
+                S3Layout.uploadIndexEntry(RepositoryName.parse(state.repository()), id)));
+        if (state.tailSize() > 0) {
+            keys.add(S3Layout.uploadTail(id, state.tailVersion()));
+        }
+        if (state.multipartId() != null) {
+            bucket.abortMultipart(S3Layout.uploadData(id), state.multipartId()); // gone already once completed
         }
         bucket.deleteAll(keys);
         bucket.delete(S3Layout.uploadState(id));
@@ -242,14 +245,7 @@ final class S3UploadStore implements UploadStore {
     @Override
     public int count(RepositoryName repository) {
         try {
-            int n = 0;
-            for (S3Bucket.Entry e : bucket.list(S3Layout.UPLOADS)) {
-                String rest = e.key().substring(S3Layout.UPLOADS.length());
-                if (rest.length() > ID_LENGTH && rest.substring(ID_LENGTH).equals("/repo/" + repository.value())) {
-                    n++;
-                }
-            }
-            return n;
+            return bucket.list(S3Layout.uploadIndex(repository)).size();
         } catch (IOException e) {
             throw new dev.wharf.storage.StorageException("cannot count the uploads in " + bucket.describe() + ": " + e.getMessage(), e);
         }
@@ -269,7 +265,10 @@ final class S3UploadStore implements UploadStore {
         return total;
     }
 
-    /** Removes the uploads whose newest object is older than {@code expiry} (a write renews the state object). */
+    /**
+     * Removes the uploads whose newest object is older than {@code expiry} (a write renews the state object), and
+     * index entries left without their upload by a replica that died while deleting one.
+     */
     @Override
     public int purgeAbandoned(Duration expiry) throws IOException {
         Instant cutoff = Instant.now().minus(expiry);
@@ -289,6 +288,14 @@ final class S3UploadStore implements UploadStore {
         for (String id : expired) {
             delete(id);
         }
+        List<String> orphans = new ArrayList<>();
+        for (S3Bucket.Entry e : bucket.list(S3Layout.UPLOAD_INDEX)) {
+            String id = e.key().substring(e.key().lastIndexOf('/') + 1);
+            if (!newest.containsKey(id) && e.lastModified().isBefore(cutoff)) {
+                orphans.add(e.key());
+            }
+        }
+        bucket.deleteAll(orphans);
         return expired.size();
     }
 }
