@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * state, socket and registry host configuration all live in one folder, the CRI plugin is off (only the image
  * service is used), and images unpack with the native snapshotter, which needs no mounts.
  */
-final class ContainerdDaemon implements AutoCloseable {
+public final class ContainerdDaemon implements AutoCloseable {
     private final Path dir;
     private final Process process;
 
@@ -27,7 +27,7 @@ final class ContainerdDaemon implements AutoCloseable {
     }
 
     /** Starts containerd over {@code dir}; skips (or in CI fails) the test when containerd is not installed. */
-    static ContainerdDaemon start(Path dir) {
+    public static ContainerdDaemon start(Path dir) {
         ExternalClient.require("containerd");
         ExternalClient.require("ctr", "containerd");
         try {
@@ -67,7 +67,7 @@ final class ContainerdDaemon implements AutoCloseable {
     }
 
     /** {@code ctr} talking to this containerd. */
-    ExternalClient ctr() {
+    public ExternalClient ctr() {
         return ExternalClient.require("ctr", "containerd").withArguments("--address", dir.resolve("c.sock").toString());
     }
 
@@ -109,7 +109,7 @@ final class ContainerdDaemon implements AutoCloseable {
     }
 
     /** The manifest digest containerd recorded for an image it pulled, from {@code ctr images ls}. */
-    String digestOf(String reference) {
+    public String digestOf(String reference) {
         for (String line : ctr().run("images", "ls").stdout().split("\n")) {
             String[] columns = line.trim().split("\\s+");
             if (columns.length >= 3 && columns[0].equals(reference)) {
@@ -120,7 +120,7 @@ final class ContainerdDaemon implements AutoCloseable {
     }
 
     /** A file as unpacked into one of the native snapshotter's snapshots, if any snapshot has it. */
-    Optional<Path> unpackedFile(String name) {
+    public Optional<Path> unpackedFile(String name) {
         Path snapshots = dir.resolve("root/io.containerd.snapshotter.v1.native/snapshots");
         if (!Files.isDirectory(snapshots)) {
             return Optional.empty();

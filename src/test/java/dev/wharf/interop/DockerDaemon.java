@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * stops. No network of its own ({@code --bridge=none}, no iptables): containers run with {@code --network none}.
  * The registries it may reach over plain HTTP are named at start ({@code --insecure-registry}).
  */
-final class DockerDaemon implements AutoCloseable {
+public final class DockerDaemon implements AutoCloseable {
     private static final Path DOCKERD = Path.of("/usr/sbin/dockerd");
     /** Debian's client, of the daemon's own version, whatever else the PATH holds. */
     private static final Path DOCKER = Path.of("/usr/bin/docker");
@@ -41,7 +41,7 @@ final class DockerDaemon implements AutoCloseable {
      * Starts dockerd trusting the plain-HTTP registries at {@code insecureHosts} (host:port), with
      * {@code mirror} (a URL, or null) as its Docker Hub mirror. Skips (or in CI fails) the test without docker.io.
      */
-    static DockerDaemon start(List<String> insecureHosts, String mirror) {
+    public static DockerDaemon start(List<String> insecureHosts, String mirror) {
         ExternalClient.requireAt(DOCKERD, "apt-get install docker.io");
         ExternalClient.requireAt(DOCKER, "apt-get install docker.io");
         try {
@@ -87,7 +87,7 @@ final class DockerDaemon implements AutoCloseable {
     }
 
     /** The docker client talking to this daemon, with its own credential file. */
-    ExternalClient docker() {
+    public ExternalClient docker() {
         return ExternalClient.requireAt(DOCKER, "apt-get install docker.io")
                 .withEnvironment(Map.of("DOCKER_HOST", "unix://" + dir.resolve("docker.sock"),
                         "DOCKER_CONFIG", dir.resolve("client").toString()))
@@ -127,12 +127,12 @@ final class DockerDaemon implements AutoCloseable {
     }
 
     /** The manifest digest {@code docker push} reported. */
-    static String pushedDigest(ExternalClient.Result push) {
+    public static String pushedDigest(ExternalClient.Result push) {
         return find(PUSHED_DIGEST, push);
     }
 
     /** The manifest digest {@code docker pull} reported. */
-    static String pulledDigest(ExternalClient.Result pull) {
+    public static String pulledDigest(ExternalClient.Result pull) {
         return find(PULLED_DIGEST, pull);
     }
 

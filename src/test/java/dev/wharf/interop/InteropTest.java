@@ -10,9 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +97,7 @@ abstract class InteropTest {
         List<String> args = new ArrayList<>(command);
         args.addAll(List.of("--digestfile", file.toString(), source, destination));
         client.run(args.toArray(String[]::new));
-        return readDigestFile(file);
+        return ContainerClients.readDigestFile(file);
     }
 
     /** {@code skopeo copy [options] source docker://<wharf>/reference}; returns the pushed manifest digest. */
@@ -107,14 +105,5 @@ abstract class InteropTest {
         List<String> command = new ArrayList<>(List.of("copy", "--dest-tls-verify=false"));
         command.addAll(List.of(options));
         return pushReportingDigest(clients.skopeo(), command, source, clients.remote(reference));
-    }
-
-    /** The digest a client wrote with {@code --digestfile}. */
-    static String readDigestFile(Path file) {
-        try {
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads an OCI image layout folder that a client wrote (skopeo's {@code oci:} transport, umoci). */
-record OciLayout(Path dir) {
+public record OciLayout(Path dir) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The digest that {@code index.json} gives for {@code tag}. */
-    String digestOf(String tag) {
+    public String digestOf(String tag) {
         for (JsonNode entry : readJson(dir.resolve("index.json")).path("manifests")) {
             if (tag.equals(entry.path("annotations").path("org.opencontainers.image.ref.name").asText())) {
                 return entry.path("digest").asText();
@@ -24,7 +24,7 @@ record OciLayout(Path dir) {
         throw new AssertionError("no tag " + tag + " in " + dir.resolve("index.json"));
     }
 
-    byte[] blob(String digest) {
+    public byte[] blob(String digest) {
         try {
             return Files.readAllBytes(blobPath(digest));
         } catch (IOException e) {

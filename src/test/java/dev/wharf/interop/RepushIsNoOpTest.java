@@ -23,7 +23,7 @@ class RepushIsNoOpTest extends InteropTest {
         String log = clients.skopeo().run("--debug", "copy", "--dest-tls-verify=false", "--digestfile", "second.digest",
                 "oci:source:v1", clients.remote("shop/app:v1")).stderr();
 
-        assertEquals(first, readDigestFile(clients.work("second.digest")));
+        assertEquals(first, ContainerClients.readDigestFile(clients.work("second.digest")));
         assertEquals(first, stored.manifestDigest("shop/app", "v1"));
         assertEquals(blobFilesBefore, stored.blobFileCount(), "no new blob file under blobs/");
         for (String layer : layers) {
