@@ -12,15 +12,18 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code GET}, {@code HEAD} and {@code DELETE /v2/<name>/blobs/<digest>}. Bodies go out with zero-copy sendFile over
- * plain HTTP, and through {@link FileRangeSender} over TLS.
+ * plain HTTP, and through {@link FileRangeSender} over TLS; a blob in an object store is relayed from its URL
+ * ({@link UrlRelay}) or the client is redirected there.
  */
 final class BlobHandler {
     private final BlobService blobs;
     private final PullThrough pullThrough;
+    private final UrlRelay relay;
 
-    BlobHandler(BlobService blobs, PullThrough pullThrough) {
+    BlobHandler(BlobService blobs, PullThrough pullThrough, UrlRelay relay) {
         this.blobs = blobs;
         this.pullThrough = pullThrough;
+        this.relay = relay;
     }
 
     /** @param cached the upstream when the name is a pull-through cache's, else null */
@@ -39,7 +42,7 @@ final class BlobHandler {
         throw Http.methodNotAllowed();
     }
 
-    private static Future<Void> send(RoutingContext ctx, Digest digest, BlobSource source, ByteRange.Header rangeHeader, boolean headOnly) {
+    private Future<Void> send(RoutingContext ctx, Digest digest, BlobSource source, ByteRange.Header rangeHeader, boolean headOnly) {
         long size = source.size();
         ByteRange range;
         try {
@@ -74,9 +77,8 @@ final class BlobHandler {
             // still arriving from an upstream: sent as it grows, whatever the transport
             return FileRangeSender.send(response.putHeader("Content-Length", String.valueOf(length)), filling.progress(), offset, length);
         }
-        if (source instanceof BlobSource.Streamed streamed) {
-            return StreamSender.send(response.putHeader("Content-Length", String.valueOf(length)),
-                    streamed.reader().open(offset, length), length);
+        if (source instanceof BlobSource.Relayed relayed) {
+            return relay.send(response, relayed.location(), offset, length);
         }
         if (!(source instanceof BlobSource.File file)) {
             throw new IllegalStateException("a blob known only by its size has no body to send");

@@ -43,7 +43,7 @@ public final class RegistryApi {
     public RegistryApi(Vertx vertx, Registry registry, WharfConfig config, AccessCheck access, Mirror mirror) {
         PullThrough pullThrough = mirror == null ? null : mirror.pullThrough();
         this.mirrorRoutes = mirror == null ? null : mirror.routes();
-        this.blobs = new BlobHandler(registry.blobs(), pullThrough);
+        this.blobs = new BlobHandler(registry.blobs(), pullThrough, new UrlRelay(vertx, config.storage()));
         this.uploads = new UploadHandler(vertx, registry.uploads(), access);
         this.manifests = new ManifestHandler(registry.manifests(), pullThrough, config.manifests().maxBytes());
         this.tags = new TagListHandler(registry.listings(), pullThrough);

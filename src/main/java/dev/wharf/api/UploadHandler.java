@@ -52,11 +52,7 @@ final class UploadHandler {
         if (digestParam != null) {
             Digest digest = Digest.parse(digestParam);
             ChunkRange range = ChunkRange.of(ctx);
-            return uploads.start(name)
-                    .compose(session -> appendBody(ctx, session, 0L, range)
-                            .compose(written -> uploads.finish(session, digest))
-                            .onFailure(err -> uploads.discard(session)))
-                    .compose(v -> blobCreated(ctx, name, digest));
+            return uploads.pushWhole(name, digest, body(ctx, range)).compose(v -> blobCreated(ctx, name, digest));
         }
         return newSession(ctx, name);
     }
@@ -88,33 +84,37 @@ final class UploadHandler {
         ChunkRange range = ChunkRange.of(ctx);
         boolean withBody = Http.hasBody(ctx);
         return session(route)
-                .compose(s -> withBody ? appendBody(ctx, s, ChunkRange.startOf(range), range).map(s) : Future.succeededFuture(s))
-                .compose(s -> uploads.finish(s, digest))
+                .compose(s -> withBody ? uploads.finishWithBody(s, ChunkRange.startOf(range), digest, body(ctx, range)) : uploads.finish(s, digest))
                 .compose(v -> blobCreated(ctx, route.name(), digest));
     }
 
-    /**
-     * Streams the request body onto the upload at {@code start} (-1: at its end), checking it against the
-     * request's Content-Range ({@code range}, null when absent) and Content-Length.
-     */
+    /** Streams the request body onto the upload at {@code start} (-1: at its end). */
     private Future<UploadAppender.Result> appendBody(RoutingContext ctx, UploadSession session, long start, ChunkRange range) {
+        UploadService.Body body = body(ctx, range);
+        return uploads.write(session, start).compose(body::into);
+    }
+
+    /**
+     * How the request body goes into a write: streamed, and checked against the request's Content-Range
+     * ({@code range}, null when absent) and Content-Length.
+     */
+    private UploadService.Body body(RoutingContext ctx, ChunkRange range) {
         long declared = Http.contentLength(ctx);
         Long rangeLength = range == null ? null : range.length();
         if (rangeLength != null && declared >= 0 && declared != rangeLength) {
             throw RegistryException.of(ErrorCode.RANGE_INVALID, "Content-Range and Content-Length disagree");
         }
         Context context = vertx.getOrCreateContext();
-        return uploads.write(session, start)
-                .compose(appender -> BodyStream.pipe(context, ctx.request(), appender).map(result -> {
-                    long received = result.size() - appender.startOffset();
-                    if (rangeLength != null && received != rangeLength) {
-                        // The chunk is already part of the upload; a client that lied about its range
-                        // finds out here and can read the true size from the upload's status.
-                        throw RegistryException.of(ErrorCode.RANGE_INVALID,
-                                "received " + received + " bytes, Content-Range announced " + rangeLength);
-                    }
-                    return result;
-                }));
+        return appender -> BodyStream.pipe(context, ctx.request(), appender).map(result -> {
+            long received = result.size() - appender.startOffset();
+            if (rangeLength != null && received != rangeLength) {
+                // The chunk is already part of the upload; a client that lied about its range
+                // finds out here and can read the true size from the upload's status.
+                throw RegistryException.of(ErrorCode.RANGE_INVALID,
+                        "received " + received + " bytes, Content-Range announced " + rangeLength);
+            }
+            return result;
+        });
     }
 
     private Future<Void> newSession(RoutingContext ctx, RepositoryName name) {

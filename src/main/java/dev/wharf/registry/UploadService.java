@@ -8,10 +8,12 @@ import dev.wharf.oci.RepositoryName;
 import dev.wharf.storage.Storage;
 import dev.wharf.storage.UploadAppender;
 import dev.wharf.storage.UploadSession;
+import dev.wharf.storage.WholeBlobWrite;
 import io.vertx.core.Future;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -21,6 +23,12 @@ import java.util.function.Predicate;
  * {@link UploadAppender} this hands out; everything else happens here.
  */
 public final class UploadService {
+    /** How the HTTP layer streams a request body into the write it is handed. */
+    @FunctionalInterface
+    public interface Body {
+        Future<UploadAppender.Result> into(UploadAppender appender);
+    }
+
     /** What a client refused for too many open sessions is told to wait before it tries again. */
     static final long RETRY_AFTER_SECONDS = 60;
 
@@ -85,14 +93,64 @@ public final class UploadService {
             Digest actual = storage.uploads().digest(session, digest.algorithm());
             if (!actual.equals(digest)) {
                 storage.uploads().delete(session.id());
-                throw RegistryException.withDetail(ErrorCode.DIGEST_INVALID, "provided digest did not match uploaded content",
-                        Map.of("expected", digest.toString(), "actual", actual.toString()));
+                throw mismatch(digest, actual);
             }
             storage.uploads().commit(session, digest);
             storage.repositories().linkBlob(session.repository(), digest);
             storage.uploads().delete(session.id());
             return null;
         });
+    }
+
+    /**
+     * A monolithic push ({@code POST ?digest=} with the blob as its body): straight to the blob store where the
+     * driver has a way ({@code UploadStore#writeWhole}), else through a session that nobody else learns of.
+     */
+    public Future<Void> pushWhole(RepositoryName name, Digest digest, Body body) {
+        return blocking.run(() -> storage.uploads().writeWhole(null, digest)).compose(direct -> {
+            if (direct.isPresent()) {
+                return throughWhole(name, digest, direct.get(), body, null);
+            }
+            return start(name).compose(session -> write(session, 0).compose(body::into)
+                    .compose(written -> finish(session, digest))
+                    .onFailure(err -> discard(session)));
+        });
+    }
+
+    /**
+     * Finishes a session with a PUT that carries a body starting at {@code start} (-1: at the end). A session
+     * still empty may take the whole-blob way, as a monolithic push; a failed or torn body then leaves it empty.
+     */
+    public Future<Void> finishWithBody(UploadSession session, long start, Digest digest, Body body) {
+        return blocking.run(() -> start <= 0 ? storage.uploads().writeWhole(session, digest) : Optional.<WholeBlobWrite>empty())
+                .compose(direct -> direct.isPresent()
+                        ? throughWhole(session.repository(), digest, direct.get(), body, session)
+                        : write(session, start).compose(body::into).compose(written -> finish(session, digest)));
+    }
+
+    /** The body into {@code write}; only bytes that match {@code digest} become the blob, and the session goes. */
+    private Future<Void> throughWhole(RepositoryName name, Digest digest, WholeBlobWrite write, Body body, UploadSession session) {
+        return body.into(write).compose(written -> blocking.run(() -> {
+            Digest actual = Digest.of(digest.algorithm(), written.hasher().digest());
+            if (!actual.equals(digest)) {
+                write.discard();
+                if (session != null) {
+                    storage.uploads().delete(session.id());
+                }
+                throw mismatch(digest, actual);
+            }
+            write.publish(); // which ends the session too
+            storage.repositories().linkBlob(name, digest);
+            return (Void) null;
+        })).onFailure(err -> blocking.run(() -> {
+            write.discard();
+            return null;
+        }));
+    }
+
+    private static RegistryException mismatch(Digest expected, Digest actual) {
+        return RegistryException.withDetail(ErrorCode.DIGEST_INVALID, "provided digest did not match uploaded content",
+                Map.of("expected", expected.toString(), "actual", actual.toString()));
     }
 
     public Future<Void> cancel(UploadSession session) {

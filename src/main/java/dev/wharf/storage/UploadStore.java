@@ -6,6 +6,7 @@ import dev.wharf.oci.RepositoryName;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Upload sessions: bytes of a blob on their way in, kept so that they survive a restart and can be resumed.
@@ -46,6 +47,16 @@ public interface UploadStore {
     void commit(UploadSession session, Digest digest) throws IOException;
 
     void delete(String id) throws IOException;
+
+    /**
+     * A write of the whole blob {@code digest} in one body that skips the session: for a monolithic push
+     * ({@code session} null), or the PUT that carries every byte of a session still empty. Empty when the driver
+     * has nothing quicker than a session's own write (the filesystem's is a local rename), or the session holds
+     * bytes already.
+     */
+    default Optional<WholeBlobWrite> writeWhole(UploadSession session, Digest digest) throws IOException {
+        return Optional.empty();
+    }
 
     /** Upload sessions that exist now in {@code repository} (for the per-repository cap). */
     int count(RepositoryName repository);

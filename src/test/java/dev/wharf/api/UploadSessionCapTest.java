@@ -4,6 +4,7 @@ import dev.wharf.config.WharfConfig;
 import dev.wharf.testing.Blobs;
 import dev.wharf.testing.Poll;
 import dev.wharf.testing.TestRegistry;
+import dev.wharf.testing.TestStorage;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
@@ -43,11 +44,17 @@ class UploadSessionCapTest {
 
             assertEquals(429, refused.statusCode());
             refused.then().header("Retry-After", "60").body("errors[0].code", equalTo("TOOMANYREQUESTS"));
-            // a monolithic push opens a session too, and is refused the same way, storing nothing
             byte[] content = Blobs.content(100, 7);
-            registry.given().contentType("application/octet-stream").body(content)
-                    .post("/v2/cap/full/blobs/uploads/?digest=" + Blobs.sha256(content)).then().statusCode(429);
-            registry.given().head("/v2/cap/full/blobs/" + Blobs.sha256(content)).then().statusCode(404);
+            if (TestStorage.s3Kind() == null) {
+                // on the filesystem a monolithic push opens a session too, and is refused the same way, storing nothing
+                registry.given().contentType("application/octet-stream").body(content)
+                        .post("/v2/cap/full/blobs/uploads/?digest=" + Blobs.sha256(content)).then().statusCode(429);
+                registry.given().head("/v2/cap/full/blobs/" + Blobs.sha256(content)).then().statusCode(404);
+            } else {
+                // on S3 it goes straight to the blob's key and holds no session, so the cap does not apply
+                registry.given().contentType("application/octet-stream").body(Blobs.content(100, 8))
+                        .post("/v2/cap/full/blobs/uploads/?digest=" + Blobs.sha256(Blobs.content(100, 8))).then().statusCode(201);
+            }
             // other repositories are not held back by this one
             Blobs.startUpload(registry, "cap/other");
             // a mount of a blob already there needs no session and goes through

@@ -7,6 +7,7 @@ import dev.wharf.storage.BlobSource;
 import dev.wharf.storage.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Blobs in the bucket, each once ({@code blobs/<alg>/<hex>}). Content never changes under a digest, so sizes are
- * cached for the TTL; reads stream from the bucket, or are redirected to it.
+ * cached for the TTL. Reads go to a presigned URL of the object: relayed by the HTTP layer (whose HTTP client moves the
+ * bytes from the bucket's socket to the client's without the SDK's per-buffer pipeline), or the client is redirected
+ * there.
  *
  * <p><b>Garbage collection across replicas.</b> No lock spans processes, so a sweep cannot delete atomically
  * with a push elsewhere that is about to reference the blob. Instead a push first writes the blob's
@@ -39,8 +42,16 @@ final class S3BlobStore implements BlobStore {
     private record SetAside(Digest digest, Instant at) {
     }
 
+    /**
+     * How long a URL the relay fetches from stays good; one is signed per blob and reused for a third of that,
+     * so a pull costs no signing and a URL is never used near its end.
+     */
+    private static final Duration RELAY_URL_VALIDITY = Duration.ofMinutes(15);
+
     private final S3Bucket bucket;
     private final Cache<Digest, Long> sizes;
+    private final Cache<Digest, URI> relayUrls = Caffeine.newBuilder().expireAfterWrite(RELAY_URL_VALIDITY.dividedBy(3))
+            .maximumSize(10_000).build();
     private final boolean redirect;
     private final Duration redirectExpiry;
     private final Duration settle;
@@ -87,7 +98,7 @@ final class S3BlobStore implements BlobStore {
         if (redirect) {
             return Optional.of(new BlobSource.Redirect(size.getAsLong(), bucket.presignedGet(key, redirectExpiry)));
         }
-        return Optional.of(new BlobSource.Streamed(size.getAsLong(), (offset, length) -> bucket.read(key, offset, length)));
+        return Optional.of(new BlobSource.Relayed(size.getAsLong(), relayUrls.get(digest, d -> bucket.presignedGet(key, RELAY_URL_VALIDITY))));
     }
 
     @Override

@@ -1,17 +1,14 @@
 package dev.wharf.storage.s3;
 
 import dev.wharf.config.WharfConfig;
+import dev.wharf.storage.TrustBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,12 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
-import org.reactivestreams.FlowAdapters;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -33,23 +26,24 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
-import software.amazon.awssdk.core.async.ResponsePublisher;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.FileRequestBodyConfiguration;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -63,7 +57,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * {@link PreconditionFailedException}), so the stores above keep the contract of the filesystem driver's.
  *
  * <p>The client is the SDK's asynchronous one on Netty: the blocking methods wait on worker threads, as every
- * store method does; {@link #read} hands its bytes on as they arrive, so a download holds no thread.
+ * store method does. Blob downloads do not come through here: they fetch a presigned URL ({@link #presignedGet}).
  */
 public final class S3Bucket implements AutoCloseable {
     /** S3's limit for one CopyObject; bigger objects are copied in parts. */
@@ -76,6 +70,10 @@ public final class S3Bucket implements AutoCloseable {
 
     /** An object's metadata, from a HEAD. */
     public record Head(long size, Instant lastModified, String etag) {
+    }
+
+    /** A multipart upload begun and neither completed nor aborted. */
+    public record PendingUpload(String key, String uploadId, Instant initiated) {
     }
 
     /** A small object read whole. */
@@ -116,6 +114,10 @@ public final class S3Bucket implements AutoCloseable {
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
         NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+                // the SDK's default is two event loops per core, each with its own buffer arena: half as many carry
+                // the bucket's small requests (the bytes of blob reads go through the HTTP layer's relay instead)
+                .eventLoopGroupBuilder(SdkEventLoopGroup.builder()
+                        .numberOfThreads(Math.max(2, Runtime.getRuntime().availableProcessors() / 2)))
                 .maxConcurrency(512)
                 .maxPendingConnectionAcquires(100_000)
                 .connectionAcquisitionTimeout(Duration.ofSeconds(60))
@@ -123,7 +125,7 @@ public final class S3Bucket implements AutoCloseable {
                 .readTimeout(Duration.ofSeconds(120))
                 .writeTimeout(Duration.ofSeconds(120));
         if (!config.caFile().isEmpty()) {
-            TrustManager[] trust = trustManagers(Path.of(config.caFile()));
+            TrustManager[] trust = TrustBundle.withCertificates(Path.of(config.caFile())).getTrustManagers();
             http.tlsTrustManagersProvider(() -> trust);
         }
         SdkAsyncHttpClient httpClient = http.build();
@@ -145,36 +147,6 @@ public final class S3Bucket implements AutoCloseable {
             presign.endpointOverride(URI.create(config.endpoint()));
         }
         return new S3Bucket(builder.build(), presign.build(), config.bucket(), config.prefix());
-    }
-
-    /** The JVM's trusted roots plus the certificates in {@code pem}. */
-    private static TrustManager[] trustManagers(Path pem) throws IOException {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            defaults.init((KeyStore) null);
-            int n = 0;
-            for (TrustManager tm : defaults.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x509) {
-                    for (X509Certificate c : x509.getAcceptedIssuers()) {
-                        store.setCertificateEntry("jvm-" + n++, c);
-                    }
-                }
-            }
-            try (var in = Files.newInputStream(pem)) {
-                for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    store.setCertificateEntry("ca-" + n++, c);
-                }
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            return tmf.getTrustManagers();
-        } catch (IOException e) {
-            throw new IOException("cannot read storage.s3.caFile " + pem + ": " + e.getMessage(), e);
-        } catch (Exception e) {
-            throw new IOException("storage.s3.caFile " + pem + " holds no usable certificates: " + e.getMessage(), e);
-        }
     }
 
     /** Fails unless the bucket is there and these credentials may list it (checked at start). */
@@ -320,20 +292,32 @@ public final class S3Bucket implements AutoCloseable {
                 .uploadId(uploadId).multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()).build()));
     }
 
+    /** The multipart uploads in progress under {@code keyPrefix}. */
+    public List<PendingUpload> listMultipart(String keyPrefix) throws IOException {
+        List<PendingUpload> all = new ArrayList<>();
+        String keyMarker = null;
+        String idMarker = null;
+        do {
+            String k = keyMarker;
+            String i = idMarker;
+            ListMultipartUploadsResponse r = await(client.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix + keyPrefix)
+                    .keyMarker(k).uploadIdMarker(i)));
+            for (MultipartUpload u : r.uploads()) {
+                all.add(new PendingUpload(u.key().substring(prefix.length()), u.uploadId(), u.initiated()));
+            }
+            boolean more = Boolean.TRUE.equals(r.isTruncated());
+            keyMarker = more ? r.nextKeyMarker() : null;
+            idMarker = more ? r.nextUploadIdMarker() : null;
+        } while (keyMarker != null);
+        return all;
+    }
+
     public void abortMultipart(String key, String uploadId) throws IOException {
         try {
             await(client.abortMultipartUpload(b -> b.bucket(bucket).key(prefix + key).uploadId(uploadId)));
         } catch (NotFound e) {
             // gone already
         }
-    }
-
-    /** {@code length} bytes of the object from {@code offset}, handed on as they arrive. */
-    public CompletableFuture<Flow.Publisher<ByteBuffer>> read(String key, long offset, long length) {
-        GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(prefix + key)
-                .range("bytes=" + offset + "-" + (offset + length - 1)).build();
-        return client.getObject(request, AsyncResponseTransformer.<GetObjectResponse>toPublisher())
-                .thenApply((ResponsePublisher<GetObjectResponse> p) -> FlowAdapters.toFlowPublisher(p));
     }
 
     /** Writes the whole object to {@code file}; false when it is absent. */

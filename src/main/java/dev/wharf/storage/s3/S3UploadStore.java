@@ -1,5 +1,7 @@
 package dev.wharf.storage.s3;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.wharf.error.Problem;
 import dev.wharf.error.RegistryException;
 import dev.wharf.oci.Digest;
@@ -8,6 +10,7 @@ import dev.wharf.storage.UploadAppender;
 import dev.wharf.storage.UploadSession;
 import dev.wharf.storage.UploadStateException;
 import dev.wharf.storage.UploadStore;
+import dev.wharf.storage.WholeBlobWrite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +24,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
@@ -33,6 +39,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * spool ({@code <root>/spool}) only on their way to the bucket.
  */
 final class S3UploadStore implements UploadStore {
+    private static final Logger LOG = LoggerFactory.getLogger(S3UploadStore.class);
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int ID_LENGTH = 36;
     /**
@@ -49,6 +56,12 @@ final class S3UploadStore implements UploadStore {
     private final long partSize;
     private final boolean conditionalWrites;
     private final Executor io;
+    /**
+     * The state each session had when this replica last looked it up, for a moment: the PUT that finishes an
+     * empty session with the whole blob decides on it without reading the state a second time.
+     */
+    private final Cache<String, UploadState> lookedUp = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(2))
+            .maximumSize(10_000).build();
     /** Sessions this replica is writing now; another replica's concurrent write is caught by the conditional state write. */
     private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
@@ -71,14 +84,18 @@ final class S3UploadStore implements UploadStore {
     public UploadSession create(RepositoryName repository) throws IOException {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        bucket.put(S3Layout.uploadIndexEntry(repository, id), new byte[0], S3Bucket.Condition.NONE);
-        bucket.put(S3Layout.uploadState(id), UploadState.fresh(repository.value(), now.toEpochMilli()).toJson(), S3Bucket.Condition.NONE);
+        // at once: an index entry without its state is purged as an orphan, a state without its entry by its expiry
+        S3Bucket.await(CompletableFuture.allOf(
+                bucket.putAsync(S3Layout.uploadIndexEntry(repository, id), new byte[0], S3Bucket.Condition.NONE),
+                bucket.putAsync(S3Layout.uploadState(id), UploadState.fresh(repository.value(), now.toEpochMilli()).toJson(),
+                        S3Bucket.Condition.NONE)));
         return new UploadSession(id, repository, now);
     }
 
     @Override
     public UploadSession get(RepositoryName repository, String id) throws IOException {
         UploadState state = read(repository, id).state();
+        lookedUp.put(id, state);
         return new UploadSession(id, repository, Instant.ofEpochMilli(state.startedAtMillis()));
     }
 
@@ -225,6 +242,7 @@ final class S3UploadStore implements UploadStore {
      */
     @Override
     public void delete(String id) throws IOException {
+        lookedUp.invalidate(id);
         Optional<S3Bucket.Fetched> stored = bucket.get(S3Layout.uploadState(id));
         if (stored.isEmpty()) {
             return;
@@ -240,6 +258,30 @@ final class S3UploadStore implements UploadStore {
         }
         bucket.deleteAll(keys);
         bucket.delete(S3Layout.uploadState(id));
+    }
+
+    /**
+     * A monolithic push goes straight to the blob's key ({@link S3WholeBlobWrite}); a session takes that way only
+     * while it holds no bytes and no writer.
+     */
+    @Override
+    public Optional<WholeBlobWrite> writeWhole(UploadSession session, Digest digest) throws IOException {
+        if (session == null) {
+            return Optional.of(new S3WholeBlobWrite(bucket, blobs, digest, spoolDir, partSize, io, () -> { }));
+        }
+        String id = session.id();
+        UploadState state = lookedUp.getIfPresent(id);
+        if (state == null) {
+            state = read(session.repository(), id).state();
+        }
+        if (state.size() > 0 || state.claimed(System.currentTimeMillis(), CLAIM_TIMEOUT.toMillis())) {
+            return Optional.empty();
+        }
+        // the session holds nothing but its state and index entry: both go at once, no look at the state first
+        return Optional.of(new S3WholeBlobWrite(bucket, blobs, digest, spoolDir, partSize, io, () -> {
+            lookedUp.invalidate(id);
+            bucket.deleteAll(List.of(S3Layout.uploadIndexEntry(session.repository(), id), S3Layout.uploadState(id)));
+        }));
     }
 
     @Override
@@ -296,6 +338,24 @@ final class S3UploadStore implements UploadStore {
             }
         }
         bucket.deleteAll(orphans);
+        abortStaleBlobWrites(cutoff);
         return expired.size();
+    }
+
+    /**
+     * Aborts the multipart uploads that monolithic pushes left on {@code blobs/} keys when their replica died (a
+     * live one finishes or aborts its own within the request). A store that cannot list multipart uploads keeps
+     * them (the bucket's lifecycle rule for incomplete uploads then takes them, see docs/storage.md).
+     */
+    private void abortStaleBlobWrites(Instant cutoff) {
+        try {
+            for (S3Bucket.PendingUpload u : bucket.listMultipart(S3Layout.BLOBS)) {
+                if (u.initiated().isBefore(cutoff)) {
+                    bucket.abortMultipart(u.key(), u.uploadId());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot list the incomplete multipart uploads under {}: {}", S3Layout.BLOBS, e.getMessage());
+        }
     }
 }

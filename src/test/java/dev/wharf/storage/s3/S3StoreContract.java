@@ -2,6 +2,8 @@ package dev.wharf.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.config.WharfConfig;
 import dev.wharf.oci.Digest;
@@ -10,6 +12,7 @@ import dev.wharf.storage.StoreContract;
 import dev.wharf.storage.UploadAppender;
 import dev.wharf.storage.UploadSession;
 import dev.wharf.storage.UploadStateException;
+import dev.wharf.storage.WholeBlobWrite;
 import dev.wharf.testing.TempDirs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,6 +77,14 @@ abstract class S3StoreContract extends StoreContract {
         return true;
     }
 
+    /**
+     * Whether a listing of multipart uploads says when each began; s3proxy 2.6.0 gives the time of the listing
+     * instead (seen by hand), so a dead replica's blob write is left there for the bucket's lifecycle rule.
+     */
+    protected boolean reportsWhenUploadsBegan() {
+        return true;
+    }
+
     @Test
     void whileOneReplicaWritesAnUploadAnotherIsRefusedAndThenContinuesWhereItEnded() throws Exception {
         UploadSession session = storage.uploads().create(REPO);
@@ -112,6 +123,86 @@ abstract class S3StoreContract extends StoreContract {
             retry.append(ByteBuffer.wrap(bytes));
             retry.finish().get(30, TimeUnit.SECONDS);
             assertEquals(Digest.sha256(bytes), storage.uploads().digest(session, Digest.Algorithm.SHA256));
+        }
+    }
+
+    /** Appends {@code bytes} in chunks that cross part boundaries and finishes the write. */
+    private static UploadAppender.Result writeAll(UploadAppender write, byte[] bytes) throws Exception {
+        for (int at = 0; at < bytes.length; at += 1 << 20) {
+            write.append(ByteBuffer.wrap(bytes, at, Math.min(1 << 20, bytes.length - at)));
+        }
+        return write.finish().get(60, TimeUnit.SECONDS);
+    }
+
+    private S3Bucket bucket() throws IOException {
+        return S3Bucket.open(config(server(), bucket, roots.get(0)).s3());
+    }
+
+    @Test
+    void aWholeBlobWriteIsSeenByNobodyUntilItIsPublished() throws Exception {
+        for (int size : new int[] {1000, 2 * PART + 1000}) {
+            byte[] bytes = content(size, size);
+            Digest d = Digest.sha256(bytes);
+            WholeBlobWrite write = storage.uploads().writeWhole(null, d).orElseThrow();
+            UploadAppender.Result written = writeAll(write, bytes);
+            assertEquals(size, written.size());
+            assertEquals(d, Digest.of(Digest.Algorithm.SHA256, written.hasher().digest()));
+            try (Storage other = openAgain()) {
+                assertFalse(other.blobs().exists(d), "a blob before its write was published");
+                write.publish();
+                try (InputStream in = other.blobs().openStream(d)) {
+                    assertArrayEquals(bytes, in.readAllBytes());
+                }
+            }
+        }
+        try (S3Bucket b = bucket()) {
+            assertEquals(List.of(), b.listMultipart(S3Layout.BLOBS), "multipart uploads left open");
+        }
+    }
+
+    @Test
+    void aDiscardedWholeBlobWriteLeavesNoObjectAndNoUploadOpen() throws Exception {
+        byte[] bytes = content(2 * PART + 77, 21);
+        Digest claimed = Digest.sha256(content(10, 22));
+        WholeBlobWrite write = storage.uploads().writeWhole(null, claimed).orElseThrow();
+        writeAll(write, bytes);
+        write.discard();
+        try (Storage other = openAgain(); S3Bucket b = bucket()) {
+            assertFalse(other.blobs().exists(claimed));
+            assertEquals(List.of(), b.listMultipart(S3Layout.BLOBS));
+            assertEquals(List.of(), b.list(S3Layout.BLOBS));
+        }
+    }
+
+    @Test
+    void aWholeBlobWriteCutShortLeavesNoObjectAndNoUploadOpen() throws Exception {
+        Digest d = Digest.sha256(content(3 * PART, 23));
+        WholeBlobWrite write = storage.uploads().writeWhole(null, d).orElseThrow();
+        write.append(ByteBuffer.wrap(content(2 * PART + 5, 23)));
+        write.abort().get(60, TimeUnit.SECONDS);
+        try (S3Bucket b = bucket()) {
+            assertEquals(List.of(), b.listMultipart(S3Layout.BLOBS));
+            assertEquals(List.of(), b.list(S3Layout.BLOBS));
+        }
+    }
+
+    @Test
+    void onlyASessionWithoutBytesMayBeFinishedAsAWholeBlob() throws Exception {
+        UploadSession empty = storage.uploads().create(REPO);
+        assertTrue(storage.uploads().writeWhole(empty, Digest.sha256(new byte[0])).isPresent());
+        UploadSession started = storage.uploads().create(REPO);
+        write(storage, started, 0, content(100, 24));
+        assertTrue(storage.uploads().writeWhole(started, Digest.sha256(new byte[0])).isEmpty());
+    }
+
+    @Test
+    void thePurgeAbortsAWholeBlobWriteADeadReplicaLeftOpen() throws Exception {
+        try (S3Bucket b = bucket()) {
+            b.createMultipart(S3Layout.blob(Digest.sha256(content(10, 25))));
+            assertEquals(1, b.listMultipart(S3Layout.BLOBS).size());
+            Thread.sleep(1100); // the store's clock has whole seconds
+            storage.uploads().purgeAbandoned(Duration.ofMillis(1));
+            assertEquals(reportsWhenUploadsBegan() ? 0 : 1, b.listMultipart(S3Layout.BLOBS).size());
         }
     }
 }
