@@ -26,7 +26,11 @@ record BenchOptions(
         String wharfJavaOpts,
         List<String> distributions,
         Path wharfJar,
-        Path outputDir) {
+        Path outputDir,
+        String storage) {
+
+    static final String FILESYSTEM = "filesystem";
+    static final String S3 = "s3";
 
     /**
      * The README's memory flags for Wharf, in one place: what the {@code target/wharf} launcher passes, and what
@@ -38,24 +42,37 @@ record BenchOptions(
 
     static BenchOptions fromSystemProperties() {
         boolean quick = Boolean.getBoolean("bench.quick");
+        String storage = System.getProperty("bench.storage", FILESYSTEM).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!storage.equals(FILESYSTEM) && !storage.equals(S3)) {
+            throw new IllegalArgumentException("bench.storage takes filesystem or s3, not " + storage);
+        }
+        // Over S3 S3Mock moves some 20-30 MiB/s of pushes on 2 cores: fewer cells, less volume and Distribution 3.1.1
+        // only, so that a full run stays within 15 min and a quick one near 3.
+        boolean s3 = storage.equals(S3);
         return new BenchOptions(
                 quick,
                 Integer.getInteger("bench.repeats", quick ? 1 : 3),
                 list("bench.workloads", "all"),
                 list("bench.sizes", quick ? "1,16" : "1,16,256").stream().map(Long::parseLong).toList(),
-                list("bench.concurrency", "1,4,8").stream().map(Integer::parseInt).toList(),
-                Long.getLong("bench.volumeMiB", quick ? 32 : 256),
+                list("bench.concurrency", s3 ? "1,4" : "1,4,8").stream().map(Integer::parseInt).toList(),
+                Long.getLong("bench.volumeMiB", s3 ? (quick ? 16 : 64) : quick ? 32 : 256),
                 list("bench.tlsSizes", quick ? "16" : "16,256").stream().map(Long::parseLong).toList(),
                 list("bench.tlsConcurrency", "1,4").stream().map(Integer::parseInt).toList(),
                 Duration.ofSeconds(Long.getLong("bench.rateSeconds", quick ? 2 : 5)),
-                Long.getLong("bench.bigBlobMiB", quick ? 128 : 1024),
+                Long.getLong("bench.bigBlobMiB", s3 ? (quick ? 32 : 128) : quick ? 128 : 1024),
                 Integer.getInteger("bench.bigBlobCount", 4),
                 list("bench.jvm", "default"),
                 Arrays.asList(System.getProperty("bench.tunedFlags", TUNED_FLAGS).trim().split("\\s+")),
                 System.getProperty("bench.wharfJavaOpts", "").trim(),
-                list("bench.distributions", "3.1.1,2.8.2"),
+                list("bench.distributions", s3 ? "3.1.1" : "3.1.1,2.8.2"),
                 Path.of(System.getProperty("bench.wharfJar", "target/wharf.jar")),
-                Path.of(System.getProperty("bench.output", "target/bench")));
+                Path.of(System.getProperty("bench.output", "target/bench")),
+                storage);
+    }
+
+    /** Whether both registries keep everything in buckets of one S3Mock rather than on the local filesystem. */
+    boolean s3() {
+        return storage.equals(S3);
     }
 
     /** Whether the workload with this id was asked for: {@code -Dbench.workloads=push,pull} selects by prefix. */

@@ -54,6 +54,12 @@ final class Contenders {
      * without flags; {@code tuned} is {@code java <bench.tunedFlags> -jar}.
      */
     static Contender wharf(Vertx vertx, String variant, BenchOptions options, SelfSignedCertificate tls) throws IOException {
+        return wharf(vertx, variant, options, tls, null);
+    }
+
+    /** The same over {@code s3}'s bucket for Wharf when given ({@code WHARF_STORAGE_ROOT} is then its local spool). */
+    static Contender wharf(Vertx vertx, String variant, BenchOptions options, SelfSignedCertificate tls, BenchS3 s3)
+            throws IOException {
         Path jar = options.wharfJar().toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IOException(jar + " is missing: build it with mvn package first");
@@ -89,6 +95,10 @@ final class Contenders {
                 "WHARF_HTTP_PORT", Integer.toString(port),
                 "WHARF_HTTP_HOST", "127.0.0.1",
                 "WHARF_STORAGE_ROOT", work.resolve("root").toString()));
+        if (s3 != null) {
+            env.putAll(s3.wharfEnv());
+            description += ", storage driver s3 (WHARF_STORAGE_DRIVER=s3, bucket " + BenchS3.WHARF_BUCKET + ")";
+        }
         if (tls != null) {
             env.put("WHARF_TLS_CERT", tls.cert().toString());
             env.put("WHARF_TLS_KEY", tls.key().toString());
@@ -103,7 +113,8 @@ final class Contenders {
         }
         Path blobs = work.resolve("root").resolve("blobs");
         return new Contender(label, true, description + ", Wharf " + implementationVersion(jar), server,
-                new RegistryClient(vertx, port, tls), digest -> blobPath(blobs, digest));
+                new RegistryClient(vertx, port, tls),
+                s3 != null ? s3.wharfReclaimer() : Contender.Reclaimer.files(digest -> blobPath(blobs, digest)));
     }
 
     /**
@@ -112,6 +123,15 @@ final class Contenders {
      * over HTTPS when {@code tls} is given. Both releases read the same config format.
      */
     static Contender distribution(Vertx vertx, String version, BenchOptions options, SelfSignedCertificate tls)
+            throws IOException, Unavailable {
+        return distribution(vertx, version, options, tls, null);
+    }
+
+    /**
+     * The same over {@code s3}'s bucket for Distribution when given: its s3 driver, path-style over plain HTTP, blob
+     * reads proxied (no redirect), everything else as above.
+     */
+    static Contender distribution(Vertx vertx, String version, BenchOptions options, SelfSignedCertificate tls, BenchS3 s3)
             throws IOException, Unavailable {
         Release release = Release.of(version);
         if (version.equals("2.8.2")) {
@@ -137,9 +157,7 @@ final class Contenders {
                   accesslog:
                     disabled: true
                 storage:
-                  filesystem:
-                    rootdirectory: %s
-                  delete:
+                %s  delete:
                     enabled: true
                   cache:
                     blobdescriptor: inmemory
@@ -149,16 +167,23 @@ final class Contenders {
                 http:
                   addr: 127.0.0.1:%d
                   secret: wharf-benchmark-secret
-                """.formatted(root, port) + https);
+                """.formatted(s3 != null ? s3.distributionStorage() : "  filesystem:\n    rootdirectory: " + root + "\n", port)
+                + https);
         String label = distributionLabel(version);
+        Map<String, String> env = new HashMap<>(release.env());
+        if (s3 != null) {
+            // Go's AWS SDK v1 (2.8.2) refuses to start with this machine's AWS_CA_BUNDLE; plain HTTP needs none.
+            env.put("AWS_CA_BUNDLE", null);
+        }
         ServerProcess server = ServerProcess.start(serverLabel(label, tls), List.of(release.binary().toString(), "serve",
-                config.toString()), release.env(), port, work, logFile(options, label, tls), tls == null ? null : tls.trustingContext());
+                config.toString()), env, port, work, logFile(options, label, tls), tls == null ? null : tls.trustingContext());
         // Both releases shard blobs as <alg>/<first two hex>/<hex>/data under docker/registry/v2/blobs.
         Path blobs = root.resolve("docker/registry/v2/blobs");
         String description = "`" + display(release.binary()) + " serve config.yml` (" + release.origin() + "; "
-                + versionOutput(release.binary()) + ")";
+                + versionOutput(release.binary()) + ")"
+                + (s3 == null ? "" : ", storage driver s3 (bucket " + BenchS3.DISTRIBUTION_BUCKET + ", redirect disabled)");
         return new Contender(label, false, description, server, new RegistryClient(vertx, port, tls),
-                digest -> blobPath(blobs, digest));
+                s3 != null ? s3.distributionReclaimer() : Contender.Reclaimer.files(digest -> blobPath(blobs, digest)));
     }
 
     static String distributionLabel(String version) {

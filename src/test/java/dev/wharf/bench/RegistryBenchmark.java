@@ -20,13 +20,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
  * Wharf against CNCF Distribution 3.1.1 and 2.8.2: starts each on a free loopback port (and, for the {@code tls}
  * workloads, a second instance of each over HTTPS), runs every workload on each in alternation (warm-up, then
  * repeats, median), and prints per metric each registry's figure and the ratio of Wharf to each Distribution.
- * Run it with {@code mvn -Pbench -DskipTests verify}; see docs/performance.md.
+ * Run it with {@code mvn -Pbench -DskipTests verify}; see docs/performance.md. With {@code -Dbench.storage=s3} both
+ * registries keep everything in buckets of one S3Mock instead, on fewer workloads, with the S3 targets beside each ratio.
  */
 public final class RegistryBenchmark {
     private final BenchOptions options;
@@ -40,7 +42,8 @@ public final class RegistryBenchmark {
         this.contenders = contenders;
         this.tlsContenders = tlsContenders;
         this.results = new Results(contenders.stream().filter(Contender::isWharf).map(Contender::label).toList(),
-                contenders.stream().filter(c -> !c.isWharf()).map(Contender::label).toList());
+                contenders.stream().filter(c -> !c.isWharf()).map(Contender::label).toList(),
+                options.s3() ? RegistryBenchmark::s3Target : null);
     }
 
     public static void main(String[] args) throws Exception {
@@ -53,17 +56,22 @@ public final class RegistryBenchmark {
         List<Contender> contenders = new CopyOnWriteArrayList<>();
         List<Contender> tlsContenders = new CopyOnWriteArrayList<>();
         Path certificates = Files.createTempDirectory("wharf-bench-tls-");
+        AtomicReference<BenchS3> s3 = new AtomicReference<>();
         // Ctrl-C or a crash must not leave servers and gigabytes of temp files behind.
-        Thread cleanup = new Thread(() -> stopAll(contenders, tlsContenders, certificates));
+        Thread cleanup = new Thread(() -> stopAll(contenders, tlsContenders, certificates, s3));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             List<String> skipped = new ArrayList<>();
+            if (options.s3()) {
+                System.out.println("Starting S3Mock for -Dbench.storage=s3");
+                s3.set(BenchS3.start());
+            }
             for (String jvm : options.wharfJvms()) {
-                contenders.add(Contenders.wharf(vertx, jvm, options, null));
+                contenders.add(Contenders.wharf(vertx, jvm, options, null, s3.get()));
             }
             for (String version : options.distributions()) {
                 try {
-                    contenders.add(Contenders.distribution(vertx, version, options, null));
+                    contenders.add(Contenders.distribution(vertx, version, options, null, s3.get()));
                 } catch (Contenders.Unavailable | IOException e) {
                     skip(skipped, "Distribution " + version, e);
                 }
@@ -77,20 +85,23 @@ public final class RegistryBenchmark {
             long minutes = TimeUnit.NANOSECONDS.toMinutes(System.nanoTime() - start);
             System.out.println();
             System.out.println(results.text());
-            String report = "# Wharf vs CNCF Distribution\n\n" + setup(options, source, contenders, skipped, pushFlow, minutes)
-                    + "\n" + results.markdown();
-            Path file = options.outputDir().resolve("results.md");
+            String report = "# Wharf vs CNCF Distribution" + (options.s3() ? " over S3" : "") + "\n\n"
+                    + setup(options, source, contenders, skipped, pushFlow, minutes, s3.get()) + "\n" + results.markdown();
+            Path file = options.outputDir().resolve(options.s3() ? "results-s3.md" : "results.md");
             Files.writeString(file, report);
             System.out.println("Written to " + file.toAbsolutePath());
             System.out.println("Total: " + minutes + " min");
         } finally {
-            stopAll(contenders, tlsContenders, certificates);
+            stopAll(contenders, tlsContenders, certificates, s3);
             Runtime.getRuntime().removeShutdownHook(cleanup);
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
     private static List<Workload> workloads(BenchOptions options) {
+        if (options.s3()) {
+            return s3Workloads(options);
+        }
         Grid http = Grid.http(options);
         Grid tls = Grid.tls(options);
         return List.of(
@@ -104,6 +115,46 @@ public final class RegistryBenchmark {
                 ReadWorkloads.manifests(options),
                 ManifestPuts.workload(options),
                 ReadWorkloads.listings(options));
+    }
+
+    /**
+     * Over S3: monolithic pushes and pulls over plain HTTP on the grid of {@code bench.sizes} and
+     * {@code bench.concurrency} (1 and 4 workers by default), manifest GET/HEAD by tag, tags/list and the catalog.
+     * Streamed pushes only when {@code bench.workloads} asks for them ({@code push-streamed}): they would double
+     * the run.
+     */
+    private static List<Workload> s3Workloads(BenchOptions options) {
+        Grid http = Grid.http(options);
+        List<Workload> workloads = new ArrayList<>();
+        workloads.add(BlobWorkloads.push(Flow.MONOLITHIC, http));
+        if (!options.workloads().contains("all")) {
+            workloads.add(BlobWorkloads.push(Flow.STREAMED, http));
+        }
+        workloads.addAll(List.of(
+                BlobWorkloads.pull(http),
+                ReadWorkloads.manifests(options),
+                ReadWorkloads.listings(options, i -> "t%03d".formatted(i))));
+        return workloads;
+    }
+
+    /**
+     * The targets for Wharf over S3 against Distribution 3.1.1 over S3: pushes at least 2x, pulls 1.2x, manifest GET
+     * by tag, tags/list and the catalog 20x, and Wharf's own peak RSS at most 250 MiB.
+     */
+    private static Results.Target s3Target(Metric metric) {
+        String name = metric.name();
+        boolean throughput = metric.unit().equals("MiB/s");
+        boolean rate = metric.unit().equals("req/s");
+        if (throughput && metric.push()) {
+            return Results.Target.ratioAtLeast(2);
+        } else if (throughput && name.startsWith("pull ")) {
+            return Results.Target.ratioAtLeast(1.2);
+        } else if (rate && (name.startsWith("manifest GET") || name.startsWith("tags/list") || name.startsWith("_catalog"))) {
+            return Results.Target.ratioAtLeast(20);
+        } else if (name.startsWith("peak RSS") && metric.unit().equals("MiB")) {
+            return Results.Target.figureAtMost(250);
+        }
+        return null;
     }
 
     /**
@@ -243,7 +294,7 @@ public final class RegistryBenchmark {
     }
 
     private static String setup(BenchOptions options, String source, List<Contender> contenders, List<String> skipped,
-                                String pushFlow, long minutes) {
+                                String pushFlow, long minutes, BenchS3 s3) {
         StringBuilder out = new StringBuilder();
         out.append("- Run: %s, %d min in all, %s mode, %d repeat(s) per figure (median), warm-up before each\n".formatted(
                 Instant.now(), minutes, options.quick() ? "quick" : "full", options.repeats()));
@@ -254,10 +305,16 @@ public final class RegistryBenchmark {
             out.append("- ").append(contender.label()).append(": ").append(contender.description()).append('\n');
         }
         skipped.forEach(line -> out.append("- ").append(line).append('\n'));
-        out.append("""
+        if (s3 != null) {
+            out.append("- Storage: S3 for both (`-Dbench.storage=s3`): ").append(s3.description()).append('\n');
+            out.append("- Targets: Wharf / ").append(contenders.stream().filter(c -> !c.isWharf()).map(Contender::label)
+                    .findFirst().orElse("Distribution")).append("; peak RSS is Wharf's own (one replica)\n");
+        }
+        out.append(s3 != null ? "" : """
                 - `tls` workloads: a second instance of each registry over HTTPS, with a P-256 certificate for 127.0.0.1 \
                 that openssl signed for this run and the client trusts; HTTP/1.1 without ALPN, TLS version and cipher \
                 as the two ends negotiate
+                """).append("""
                 - Monolithic pushes: %s
                 - Pushes and pulls: %d MiB per figure, or one blob per worker where that is more (256 MiB at c=8: 2 GiB); \
                 server CPU is the user plus system time of the server process (all its threads) over the timed pass, per GiB moved
@@ -297,11 +354,16 @@ public final class RegistryBenchmark {
         return message.length() > 240 ? message.substring(0, 240) + "..." : message;
     }
 
-    private static void stopAll(List<Contender> contenders, List<Contender> tlsContenders, Path certificates) {
+    private static void stopAll(List<Contender> contenders, List<Contender> tlsContenders, Path certificates,
+                                AtomicReference<BenchS3> s3) {
         for (List<Contender> list : List.of(contenders, tlsContenders)) {
             list.forEach(Contender::close);
             list.clear();
         }
         TempDirs.delete(certificates);
+        BenchS3 server = s3.getAndSet(null);
+        if (server != null) {
+            server.close();
+        }
     }
 }

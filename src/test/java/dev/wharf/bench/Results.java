@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The figures of a run: one row per metric, one column per registry, and the ratio of each Wharf to each
@@ -24,13 +25,46 @@ final class Results {
         }
     }
 
+    /**
+     * What is asked of a metric: with {@code ratio}, Wharf / the first baseline at least {@code bound}; without, Wharf's
+     * own figure at most {@code bound} (in the metric's unit).
+     */
+    record Target(boolean ratio, double bound) {
+        static Target ratioAtLeast(double bound) {
+            return new Target(true, bound);
+        }
+
+        static Target figureAtMost(double bound) {
+            return new Target(false, bound);
+        }
+
+        String text(Metric metric) {
+            String number = bound == Math.rint(bound) ? Long.toString((long) bound) : Double.toString(bound);
+            return ratio ? ">= " + number + "x" : "<= " + number + " " + metric.unit();
+        }
+
+        /** Whether the row meets it, or null when a figure is missing. */
+        Boolean met(Row row, String wharf, String baseline) {
+            Double value = ratio ? row.ratio(wharf, baseline) : row.figures().get(wharf);
+            return value == null ? null : ratio ? value >= bound : value <= bound;
+        }
+    }
+
     private final List<String> wharfLabels;
     private final List<String> baselines;
+    /** The target of each metric (null: none), or null for a table without target columns. */
+    private final Function<Metric, Target> targets;
     private final List<Row> rows = new ArrayList<>();
 
     Results(List<String> wharfLabels, List<String> baselines) {
+        this(wharfLabels, baselines, null);
+    }
+
+    /** With a Target and a Met column: each metric's target, Wharf (the first) against the first baseline. */
+    Results(List<String> wharfLabels, List<String> baselines, Function<Metric, Target> targets) {
         this.wharfLabels = wharfLabels;
         this.baselines = baselines;
+        this.targets = targets;
     }
 
     void add(Metric metric, Map<String, Double> figures, Map<String, String> failures) {
@@ -89,6 +123,9 @@ final class Results {
         header.addAll(wharfLabels);
         header.addAll(baselines);
         wharfLabels.forEach(w -> baselines.forEach(b -> header.add(w + " / " + b)));
+        if (targets != null) {
+            header.addAll(List.of("Target", "Met"));
+        }
         return header;
     }
 
@@ -100,6 +137,13 @@ final class Results {
             wharfLabels.forEach(w -> cells.add(figure(row, w)));
             baselines.forEach(b -> cells.add(figure(row, b)));
             wharfLabels.forEach(w -> baselines.forEach(b -> cells.add(ratio(row.ratio(w, b)))));
+            if (targets != null) {
+                Target target = targets.apply(row.metric());
+                Boolean met = target == null || wharfLabels.isEmpty() || baselines.isEmpty() ? null
+                        : target.met(row, wharfLabels.get(0), baselines.get(0));
+                cells.add(target == null ? "" : target.text(row.metric()));
+                cells.add(target == null ? "" : met == null ? "-" : met ? "met" : "MISSED");
+            }
             lines.add(cells);
         }
         return lines;

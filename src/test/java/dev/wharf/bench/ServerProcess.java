@@ -43,12 +43,22 @@ final class ServerProcess implements AutoCloseable {
         return start(label, command, env, port, workDir, log, null);
     }
 
-    /** The same, for a server that speaks HTTPS with a certificate that {@code tls} trusts (plain HTTP when null). */
+    /**
+     * The same, for a server that speaks HTTPS with a certificate that {@code tls} trusts (plain HTTP when null). A
+     * null value in {@code env} removes that variable from the inherited environment.
+     */
     static ServerProcess start(String label, List<String> command, Map<String, String> env, int port, Path workDir, Path log,
                                SSLContext tls) throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
+        // A null value removes the variable from the inherited environment.
+        env.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         ServerProcess server = new ServerProcess(label, builder.start(), port, workDir, log);
         try {
             server.awaitReady(Duration.ofSeconds(60), tls);
