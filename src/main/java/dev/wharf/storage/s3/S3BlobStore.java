@@ -116,6 +116,16 @@ final class S3BlobStore implements BlobStore {
         return restoreFromTrash(digest);
     }
 
+    /** Writes the blob's {@code touch/} marker (a push's first step, see the class comment), without waiting. */
+    java.util.concurrent.CompletableFuture<String> markAsync(Digest digest) {
+        return bucket.putAsync(S3Layout.touch(digest), new byte[0], S3Bucket.Condition.NONE);
+    }
+
+    /** Whether this replica has seen the blob within the TTL (no request). */
+    boolean knownPresent(Digest digest) {
+        return sizes.getIfPresent(digest) != null;
+    }
+
     /** Brings back a blob a sweep set aside; false when there is none to bring back. */
     private boolean restoreFromTrash(Digest digest) throws IOException {
         Optional<S3Bucket.Head> trashed = bucket.head(S3Layout.trash(digest));

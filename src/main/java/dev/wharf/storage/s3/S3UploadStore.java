@@ -267,7 +267,8 @@ final class S3UploadStore implements UploadStore {
     @Override
     public Optional<WholeBlobWrite> writeWhole(UploadSession session, Digest digest) throws IOException {
         if (session == null) {
-            return Optional.of(new S3WholeBlobWrite(bucket, blobs, digest, spoolDir, partSize, io, () -> { }));
+            return Optional.of(new S3WholeBlobWrite(bucket, blobs, digest, spoolDir, partSize, io,
+                    () -> CompletableFuture.completedFuture(null)));
         }
         String id = session.id();
         UploadState state = lookedUp.getIfPresent(id);
@@ -280,7 +281,8 @@ final class S3UploadStore implements UploadStore {
         // the session holds nothing but its state and index entry: both go at once, no look at the state first
         return Optional.of(new S3WholeBlobWrite(bucket, blobs, digest, spoolDir, partSize, io, () -> {
             lookedUp.invalidate(id);
-            bucket.deleteAll(List.of(S3Layout.uploadIndexEntry(session.repository(), id), S3Layout.uploadState(id)));
+            return CompletableFuture.allOf(bucket.deleteAsync(S3Layout.uploadIndexEntry(session.repository(), id)),
+                    bucket.deleteAsync(S3Layout.uploadState(id)));
         }));
     }
 

@@ -39,10 +39,12 @@ final class S3WholeBlobWrite extends SpooledBody implements WholeBlobWrite {
     /** What finishing ends besides: the empty upload session a PUT finishes (nothing for a monolithic POST). */
     @FunctionalInterface
     interface Ending {
-        void run() throws IOException;
+        CompletableFuture<Void> start();
     }
 
     private final Ending ending;
+    /** The blob's {@code touch/} marker, written as the write begins: it is in long before the blob is looked at. */
+    private final CompletableFuture<String> marked;
 
     S3WholeBlobWrite(S3Bucket bucket, S3BlobStore blobs, Digest digest, Path spoolDir, long partSize, Executor io, Ending ending)
             throws IOException {
@@ -52,6 +54,7 @@ final class S3WholeBlobWrite extends SpooledBody implements WholeBlobWrite {
         this.digest = digest;
         this.key = S3Layout.blob(digest);
         this.ending = ending;
+        this.marked = blobs.markAsync(digest);
         openSpool(newSpoolFile(), 0);
     }
 
@@ -99,8 +102,11 @@ final class S3WholeBlobWrite extends SpooledBody implements WholeBlobWrite {
     }
 
     /**
-     * The GC interlock first (the blob's marker, then a look for it), as any push: when the blob is stored
-     * already, what was sent is dropped.
+     * The GC interlock first, as for any push: the blob's marker is in before the blob is written or taken as
+     * stored. Then the blob is written, unless this replica knows it is stored: with its marker in, even one a
+     * sweep set aside meanwhile is given back when the sweep settles, and writing it again costs no more than a
+     * look for it would. The session the write finishes (if any) is removed meanwhile: once the client is told
+     * the blob is there, the session is gone; if the write fails after all, the client starts the upload again.
      */
     @Override
     public void publish() throws IOException {
@@ -108,23 +114,23 @@ final class S3WholeBlobWrite extends SpooledBody implements WholeBlobWrite {
             throw new IllegalStateException("publish before a finished write");
         }
         try {
-            if (blobs.touchIfPresent(digest)) {
-                ending.run();
-                return;
-            }
-            if (multipartId == null) {
-                bucket.putFile(key, spool, 0, spoolSize);
-            } else {
-                if (spoolSize > 0) {
-                    int number = sent.size() + 1;
-                    sent.add(CompletedPart.builder().partNumber(number)
-                            .eTag(S3Bucket.await(bucket.uploadPart(key, multipartId, number, spool, 0, spoolSize))).build());
+            S3Bucket.await(marked);
+            CompletableFuture<Void> ended = ending.start();
+            if (!blobs.knownPresent(digest)) {
+                if (multipartId == null) {
+                    bucket.putFile(key, spool, 0, spoolSize);
+                } else {
+                    if (spoolSize > 0) {
+                        int number = sent.size() + 1;
+                        sent.add(CompletedPart.builder().partNumber(number)
+                                .eTag(S3Bucket.await(bucket.uploadPart(key, multipartId, number, spool, 0, spoolSize))).build());
+                    }
+                    bucket.completeMultipart(key, multipartId, sent);
+                    multipartId = null;
                 }
-                bucket.completeMultipart(key, multipartId, sent);
-                multipartId = null;
+                blobs.stored(digest, size + spoolSize);
             }
-            blobs.stored(digest, size + spoolSize);
-            ending.run();
+            S3Bucket.await(ended);
         } finally {
             discard();
         }
