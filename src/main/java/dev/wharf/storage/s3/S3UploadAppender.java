@@ -104,17 +104,7 @@ final class S3UploadAppender extends SpooledBody {
 
     @Override
     public CompletableFuture<Result> finish() {
-        if (closed) {
-            throw new IllegalStateException("already closed");
-        }
-        closed = true;
-        return queued().thenApplyAsync(v -> {
-            try {
-                return complete();
-            } catch (IOException e) {
-                throw new StorageException("cannot complete upload data: " + e.getMessage(), e);
-            }
-        }, io).whenComplete((r, e) -> {
+        return closeThen("cannot complete upload data", this::complete).whenComplete((r, e) -> {
             if (e != null) {
                 release();
                 cleanUp();

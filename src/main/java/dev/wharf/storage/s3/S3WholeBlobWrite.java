@@ -1,7 +1,6 @@
 package dev.wharf.storage.s3;
 
 import dev.wharf.oci.Digest;
-import dev.wharf.storage.StorageException;
 import dev.wharf.storage.WholeBlobWrite;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,22 +82,14 @@ final class S3WholeBlobWrite extends SpooledBody implements WholeBlobWrite {
     /** Waits for the parts on their way; what the spool holds is sent by {@link #publish}, after the check. */
     @Override
     public CompletableFuture<Result> finish() {
-        if (closed) {
-            throw new IllegalStateException("already closed");
-        }
-        closed = true;
-        return queued().thenApplyAsync(v -> {
-            try {
-                while (!inFlight.isEmpty()) {
-                    sent.add(S3Bucket.await(inFlight.poll()));
-                }
-                channel.close();
-                finished = true;
-                return new Result(size + spoolSize, hasher);
-            } catch (IOException e) {
-                throw new StorageException("cannot write blob " + digest + ": " + e.getMessage(), e);
+        return closeThen("cannot write blob " + digest, () -> {
+            while (!inFlight.isEmpty()) {
+                sent.add(S3Bucket.await(inFlight.poll()));
             }
-        }, io);
+            channel.close();
+            finished = true;
+            return new Result(size + spoolSize, hasher);
+        });
     }
 
     /**

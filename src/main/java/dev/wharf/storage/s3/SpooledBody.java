@@ -69,6 +69,30 @@ abstract class SpooledBody implements UploadAppender {
         openSpool(newSpoolFile(), 0);
     }
 
+    /** The last step of a write, on the I/O thread. */
+    @FunctionalInterface
+    protected interface LastStep<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Closes the write (a second finish is a bug) and runs {@code last} on the I/O thread once everything queued is
+     * written and hashed; its failure is a storage failure ({@code what} says of what).
+     */
+    protected final <T> CompletableFuture<T> closeThen(String what, LastStep<T> last) {
+        if (closed) {
+            throw new IllegalStateException("already closed");
+        }
+        closed = true;
+        return queued.thenApplyAsync(v -> {
+            try {
+                return last.run();
+            } catch (IOException e) {
+                throw new StorageException(what + ": " + e.getMessage(), e);
+            }
+        }, io);
+    }
+
     /** Everything queued, written and hashed: what {@link #finish} and {@link #abort} wait for first. */
     protected CompletableFuture<Void> queued() {
         return queued;
