@@ -228,6 +228,12 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     /**
+            if (Durations.parse(gcSettle).compareTo(Durations.parse(cacheTtl)) < 0) {
+                // a push that found a blob in its cache writes no blob, only its marker: the settle step must
+                // outlast every cache entry made before the sweep set the blob aside (docs/storage.md)
+                throw new IllegalArgumentException("storage.s3.gcSettle (" + gcSettle + ") must be at least storage.s3.cacheTtl ("
+                        + cacheTtl + ")");
+            }
      * Who may do what; see docs/security.md. Authentication is on as soon as there is a user source: an
      * htpasswd file, inline users, or an external token issuer.
      *

@@ -39,7 +39,8 @@ final class S3BlobStore implements BlobStore {
     /** LastModified has a resolution of a second on some stores: a touch this close to the set-aside counts as after. */
     private static final Duration CLOCK_GRAIN = Duration.ofSeconds(1);
 
-    private record SetAside(Digest digest, Instant at) {
+    /** A blob a sweep set aside: when, and its marker's time as the sweep judged it old (null: it had none). */
+    private record SetAside(Digest digest, Instant at, Instant touchSeen) {
     }
 
     /**
@@ -164,30 +165,49 @@ final class S3BlobStore implements BlobStore {
     @Override
     public Instant modified(Digest digest) throws IOException {
         S3Bucket.Head blob = bucket.head(S3Layout.blob(digest)).orElseThrow(() -> new NoSuchFileException(S3Layout.blob(digest)));
-        return bucket.head(S3Layout.touch(digest)).map(S3Bucket.Head::lastModified)
-                .filter(t -> t.isAfter(blob.lastModified())).orElse(blob.lastModified());
+        return newest(blob, touchTime(digest));
     }
 
+    private Optional<Instant> touchTime(Digest digest) throws IOException {
+        return bucket.head(S3Layout.touch(digest)).map(S3Bucket.Head::lastModified);
+    }
+
+    private static Instant newest(S3Bucket.Head blob, Optional<Instant> touched) {
+        return touched.filter(t -> t.isAfter(blob.lastModified())).orElse(blob.lastModified());
+    }
+
+    /**
+     * Old by the bucket's clock, with a grain to spare: a HEAD's LastModified has whole seconds, so an object written
+     * just after the run began (cutoff = its start less the grace period) can read as written just before it.
+     */
     private boolean isOlderThan(Digest digest, Instant cutoff) throws IOException {
         try {
-            return modified(digest).isBefore(cutoff);
+            return modified(digest).isBefore(cutoff.minus(CLOCK_GRAIN));
         } catch (NoSuchFileException e) {
             return false;
         }
     }
 
-    /** Sets the blob aside (to {@code trash/}); {@link #settleSweep} deletes it, unless a push referenced it meanwhile. */
+    /**
+     * Sets the blob aside (to {@code trash/}); {@link #settleSweep} deletes it, unless a push referenced it meanwhile.
+     * The marker's time as judged here is kept: any push after this look writes a newer one, however long the
+     * steps between take.
+     */
     @Override
     public boolean deleteIfOlderThan(Digest digest, Instant cutoff) throws IOException {
         Optional<S3Bucket.Head> blob = bucket.head(S3Layout.blob(digest));
-        if (blob.isEmpty() || !isOlderThan(digest, cutoff)) {
+        if (blob.isEmpty()) {
+            return false;
+        }
+        Optional<Instant> touched = touchTime(digest);
+        if (!newest(blob.get(), touched).isBefore(cutoff.minus(CLOCK_GRAIN))) { // see isOlderThan
             return false;
         }
         bucket.copy(S3Layout.blob(digest), S3Layout.trash(digest), blob.get().size());
         Instant at = bucket.head(S3Layout.trash(digest)).map(S3Bucket.Head::lastModified).orElse(Instant.now());
         bucket.delete(S3Layout.blob(digest));
         sizes.invalidate(digest);
-        setAside.add(new SetAside(digest, at));
+        setAside.add(new SetAside(digest, at, touched.orElse(null)));
         return true;
     }
 
@@ -255,8 +275,11 @@ final class S3BlobStore implements BlobStore {
             throw new java.io.InterruptedIOException("interrupted while garbage collection settled");
         }
         for (SetAside aside; (aside = setAside.poll()) != null; ) {
-            Optional<Instant> touched = bucket.head(S3Layout.touch(aside.digest())).map(S3Bucket.Head::lastModified);
-            if (touched.isPresent() && !touched.get().isBefore(aside.at().minus(CLOCK_GRAIN))) {
+            Optional<Instant> touched = touchTime(aside.digest());
+            // touched since the sweep judged it old (however long its steps took), or near the set-aside
+            boolean pushedSince = touched.isPresent() && (aside.touchSeen() == null || touched.get().isAfter(aside.touchSeen())
+                    || !touched.get().isBefore(aside.at().minus(CLOCK_GRAIN)));
+            if (pushedSince) {
                 if (!exists(aside.digest()) && restoreFromTrash(aside.digest())) {
                     LOG.info("garbage collection gave back {}: a push referenced it while it was set aside", aside.digest());
                 }
