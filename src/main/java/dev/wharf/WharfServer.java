@@ -7,8 +7,15 @@ import dev.wharf.auth.Auth;
 import dev.wharf.config.WharfConfig;
 import dev.wharf.gc.GarbageCollector;
 import dev.wharf.gc.OnlineGc;
+import dev.wharf.integrity.DiskUsage;
 import dev.wharf.mirror.Mirror;
+import dev.wharf.notify.Webhooks;
+import dev.wharf.observability.AccessLog;
+import dev.wharf.observability.Health;
+import dev.wharf.observability.Metrics;
+import dev.wharf.observability.RequestObserver;
 import dev.wharf.registry.Registry;
+import dev.wharf.registry.RegistryEvents;
 import dev.wharf.registry.RegistrySettings;
 import dev.wharf.storage.Storage;
 import dev.wharf.storage.fs.StorageLayout;
@@ -52,6 +59,16 @@ public final class WharfServer {
     private final Registry registry;
     /** The pull-through cache, or null without upstreams. */
     private final Mirror mirror;
+    /** Null when {@code observability.metrics} is off. */
+    private final Metrics metrics;
+    /** The webhook dispatcher; null without {@code notifications.endpoints}. */
+    private final Webhooks webhooks;
+    /** Null without {@code observability.accessLog}. */
+    private final AccessLog accessLog;
+    private final Health health;
+    private long usageTimer = -1;
+    /** The listener of {@code observability.metricsAddress}, if set. */
+    private HttpServer metricsServer;
 
     public WharfServer(WharfConfig config) throws IOException {
         this(config, FileSeams.DIRECT);
@@ -77,8 +94,45 @@ public final class WharfServer {
                 .setWorkerPoolSize(Math.max(20, 4 * Runtime.getRuntime().availableProcessors())));
         this.auth = config.auth().enabled() ? createAuth() : null;
         this.gc = new OnlineGc(vertx, new GarbageCollector(storage), config.gc());
-        this.registry = new Registry(vertx, storage, RegistrySettings.from(config));
+        this.metrics = config.observability().metrics() ? new Metrics() : null;
+        this.webhooks = createWebhooks();
+        this.registry = new Registry(vertx, storage, RegistrySettings.from(config), webhooks != null ? webhooks : RegistryEvents.NONE);
         this.mirror = createMirror();
+        this.health = new Health(vertx, storage);
+        if (metrics != null) {
+            gc.onRun(metrics::gcRan);
+            if (mirror != null) {
+                metrics.watchCache(mirror.stats());
+            }
+        }
+        this.accessLog = openAccessLog();
+    }
+
+    private AccessLog openAccessLog() {
+        String target = config.observability().accessLog();
+        if (target.isEmpty()) {
+            return null;
+        }
+        try {
+            return AccessLog.open(target);
+        } catch (IOException | RuntimeException e) {
+            closeVertxAndStorage();
+            throw new IllegalArgumentException("cannot open observability.accessLog " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The webhook dispatcher, or null without endpoints; a secret file that cannot be read or a bad repository
+     * pattern stops the start. Its counters go to the metrics' registry; with metrics off, to Micrometer's global
+     * registry, which records nothing unless something adds a registry to it.
+     */
+    private Webhooks createWebhooks() {
+        try {
+            return Webhooks.create(vertx, config, metrics != null ? metrics.registry() : io.micrometer.core.instrument.Metrics.globalRegistry);
+        } catch (RuntimeException e) {
+            closeVertxAndStorage();
+            throw new IllegalArgumentException("cannot set up the webhooks: " + e.getMessage(), e);
+        }
     }
 
     /** Sets up the upstreams now, so that a mistake there (a bad prefix, an unreadable password file) stops the start. */
@@ -139,6 +193,7 @@ public final class WharfServer {
         HttpServerOptions options = serverOptions(config.http().port() == 0 ? -1 : config.http().port());
         int instances = config.http().eventLoopCount();
         schedulePurge();
+        scheduleUsage();
         gc.schedule();
         return vertx.deployVerticle(() -> new VerticleBase() {
             @Override
@@ -148,12 +203,57 @@ public final class WharfServer {
                 servers.add(server);
                 return server.listen();
             }
-        }, new DeploymentOptions().setInstances(instances)).map(id -> {
+        }, new DeploymentOptions().setInstances(instances)).compose(id -> startMetricsListener()).map(id -> {
             LOG.info("Wharf {} listening on {}://{}:{} with storage at {} ({} event loops{})", Version.current(),
                     config.tls().enabled() ? "https" : "http", config.http().host(), port(), storage.location(), instances,
                     config.tls().enabled() ? ", TLS by " + tlsEngine(config.tls()) : "");
             return this;
         });
+    }
+
+    /** The metrics on a listener of their own, when {@code observability.metricsAddress} names one. */
+    private Future<Void> startMetricsListener() {
+        String address = config.observability().metricsAddress();
+        if (metrics == null || address.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        int colon = address.lastIndexOf(':');
+        Router router = Router.router(vertx);
+        router.get("/metrics").handler(this::scrape);
+        health.mount(router);
+        metricsServer = vertx.createHttpServer(new HttpServerOptions().setHost(address.substring(0, colon))
+                .setPort(Integer.parseInt(address.substring(colon + 1)))).requestHandler(router);
+        return metricsServer.listen().map(s -> {
+            LOG.info("metrics on http://{}:{}/metrics", address.substring(0, colon), s.actualPort());
+            return null;
+        });
+    }
+
+    /** The port of {@code observability.metricsAddress}'s listener (the registry's own when it has none). */
+    public int metricsPort() {
+        return metricsServer != null ? metricsServer.actualPort() : port();
+    }
+
+    private void scrape(RoutingContext ctx) {
+        vertx.executeBlocking(metrics::scrape, false).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+        });
+    }
+
+    /** Measures the store's size and deduplication for the metrics, now and every {@code usageInterval}. */
+    private void scheduleUsage() {
+        long every = config.observability().usageIntervalDuration().toMillis();
+        if (metrics == null || every == 0) {
+            return;
+        }
+        usageTimer = vertx.setPeriodic(0, every, id -> vertx.executeBlocking(
+                () -> new DiskUsage(storage).run(0, dev.wharf.storage.Progress.NONE), false)
+                .onSuccess(metrics::storageMeasured)
+                .onFailure(err -> LOG.warn("measuring the store for the metrics failed: {}", err.toString())));
     }
 
     private HttpServerOptions serverOptions(int port) {
@@ -205,6 +305,13 @@ public final class WharfServer {
      */
     private Router router(RegistryApi api) {
         Router root = Router.router(vertx);
+        if (metrics != null || accessLog != null) {
+            root.route().handler(new RequestObserver(metrics, accessLog));
+        }
+        health.mount(root);
+        if (metrics != null && config.observability().metricsAddress().isEmpty()) {
+            root.get("/metrics").handler(this::scrape);
+        }
         List<Handler<RoutingContext>> gates = List.of();
         if (auth != null) {
             auth.mountRoutes(root);
@@ -248,7 +355,24 @@ public final class WharfServer {
         if (purgeTimer >= 0) {
             vertx.cancelTimer(purgeTimer);
         }
+        if (usageTimer >= 0) {
+            vertx.cancelTimer(usageTimer);
+        }
         gc.stop();
+        // not ready first, so that a load balancer stops sending before the listeners stop taking connections
+        health.drain();
+        long delay = config.observability().drainDelayDuration().toMillis();
+        if (delay > 0) {
+            LOG.info("stopping: /readyz answers 503 for {} ms before the drain", delay);
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         long timeout = config.http().shutdownTimeoutDuration().toMillis();
         LOG.info("stopping: no new connections, waiting up to {} ms for requests in flight", timeout);
         try {
@@ -258,11 +382,29 @@ public final class WharfServer {
         } catch (Exception e) {
             LOG.warn("graceful shutdown did not complete: {}", e.toString());
         }
+        stopWebhooks();
         if (mirror != null) {
             mirror.stop();
         }
         closeVertxAndStorage();
+        if (accessLog != null) {
+            accessLog.close();
+        }
         LOG.info("stopped");
+    }
+
+    /** After the listeners, so no request publishes any more; what is queued gets a short while to go out. */
+    private void stopWebhooks() {
+        if (webhooks == null) {
+            return;
+        }
+        java.time.Duration grace = config.http().shutdownTimeoutDuration().compareTo(Webhooks.SHUTDOWN_GRACE) < 0
+                ? config.http().shutdownTimeoutDuration() : Webhooks.SHUTDOWN_GRACE;
+        try {
+            webhooks.close(grace).await(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("stopping the webhooks did not complete: {}", e.toString());
+        }
     }
 
     private void releaseLock() {

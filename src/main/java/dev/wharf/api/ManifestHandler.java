@@ -33,8 +33,11 @@ final class ManifestHandler {
         HttpMethod method = ctx.request().method();
         if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
             Reference reference = readable(route.reference());
-            Future<StoredManifest> found = cached == null ? manifests.get(route.name(), reference) : pullThrough.manifest(cached, reference);
-            return found.compose(m -> send(ctx, m, method == HttpMethod.HEAD));
+            boolean head = method == HttpMethod.HEAD;
+            // a GET is a pull (published to the webhooks); a HEAD only asks what a reference points at
+            Future<StoredManifest> found = cached != null ? pullThrough.manifest(cached, reference, !head)
+                    : head ? manifests.get(route.name(), reference) : manifests.pull(route.name(), reference);
+            return found.compose(m -> send(ctx, m, head));
         }
         Reference reference = Reference.parse(route.reference());
         if (method == HttpMethod.PUT) {

@@ -75,6 +75,12 @@ public final class Auth {
         return new Auth(new AuthGate(authenticator, null, policy, new Challenges(config.realm(), "", null)), null);
     }
 
+    /** Who the request's credentials named (after the gate ran), or null: anonymous, or no gate on the route. */
+    public static String user(RoutingContext ctx) {
+        Caller caller = ctx.get(AuthGate.CALLER);
+        return caller == null ? null : caller.user();
+    }
+
     public Handler<RoutingContext> gate() {
         return gate;
     }

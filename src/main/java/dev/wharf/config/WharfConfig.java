@@ -15,15 +15,70 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc,
-                          Proxy proxy) {
+                          Proxy proxy, Observability observability, Notifications notifications) {
 
     /** A configuration without a pull-through cache (the shape of every configuration before there was one). */
     public WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc) {
         this(http, storage, uploads, manifests, auth, tls, gc, Proxy.NONE);
     }
 
+    /** A configuration with the default metrics, health and logs. */
+    public WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc, Proxy proxy) {
+        this(http, storage, uploads, manifests, auth, tls, gc, proxy, Observability.DEFAULT);
+    }
+
+    /** A configuration without webhooks. */
+    public WharfConfig(Http http, Storage storage, Uploads uploads, Manifests manifests, Auth auth, Tls tls, Gc gc, Proxy proxy,
+                       Observability observability) {
+        this(http, storage, uploads, manifests, auth, tls, gc, proxy, observability, Notifications.NONE);
+    }
+
     public WharfConfig {
         proxy = proxy == null ? Proxy.NONE : proxy;
+        observability = observability == null ? Observability.DEFAULT : observability;
+        if (storage != null && storage.isS3() && proxy.enabled()) {
+            // said at load, not at the first pull: fills are read while they grow from a local upload file
+            throw new IllegalArgumentException("the pull-through cache (proxy.upstream, proxy.upstreams) needs "
+                    + "storage.driver: filesystem; the S3 driver keeps no upload in a local file for clients to read while it fills");
+        }
+        notifications = notifications == null ? Notifications.NONE : notifications;
+    }
+
+    /**
+     * Metrics, health and the access log (docs/observability.md).
+     *
+     * @param metrics        serve Prometheus metrics at {@code /metrics}
+     * @param metricsAddress {@code host:port} of a listener of its own for {@code /metrics} (as Distribution's debug
+     *                       server), so that it need not be exposed with the registry; empty: the registry's port
+     * @param accessLog      one JSON line per request: {@code stdout}, a file path, or empty for none
+     * @param usageInterval  how often the blob store's size and deduplication (the {@code du} figures) are measured
+     *                       for the metrics, on a worker thread; {@code 0s}: never
+     * @param drainDelay     on SIGTERM, how long {@code /readyz} answers 503 before the server stops taking
+     *                       connections, so a load balancer stops sending first; {@code 0s}: at once
+     */
+    public record Observability(boolean metrics, String metricsAddress, String accessLog, String usageInterval,
+                                String drainDelay) {
+        public static final Observability DEFAULT = new Observability(true, "", "", "5m", "0s");
+
+        public Observability {
+            metricsAddress = metricsAddress == null ? "" : metricsAddress.trim();
+            accessLog = accessLog == null ? "" : accessLog.trim();
+            usageInterval = usageInterval == null || usageInterval.isBlank() ? "5m" : usageInterval;
+            drainDelay = drainDelay == null || drainDelay.isBlank() ? "0s" : drainDelay;
+            Durations.parse(usageInterval);
+            Durations.parse(drainDelay);
+            if (!metricsAddress.isEmpty() && !metricsAddress.matches(".+:\\d{1,5}")) {
+                throw new IllegalArgumentException("observability.metricsAddress must be host:port, not " + metricsAddress);
+            }
+        }
+
+        public Duration usageIntervalDuration() {
+            return Durations.parse(usageInterval);
+        }
+
+        public Duration drainDelayDuration() {
+            return Durations.parse(drainDelay);
+        }
     }
 
     /**
@@ -173,6 +228,12 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
             if (!endpoint.isEmpty() && !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))) {
                 throw new IllegalArgumentException("storage.s3.endpoint must be an http:// or https:// URL, not " + endpoint);
             }
+            if (Durations.parse(gcSettle).compareTo(Durations.parse(cacheTtl)) < 0) {
+                // a push that found a blob in its cache writes no blob, only its marker: the settle step must
+                // outlast every cache entry made before the sweep set the blob aside (docs/storage.md)
+                throw new IllegalArgumentException("storage.s3.gcSettle (" + gcSettle + ") must be at least storage.s3.cacheTtl ("
+                        + cacheTtl + ")");
+            }
             long part = partSizeBytes();
             if (part < (5L << 20) || part > (5L << 30)) {
                 throw new IllegalArgumentException("storage.s3.partSize must be between 5MiB and 5GiB (S3's part limits), not " + partSize);
@@ -228,12 +289,6 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     /**
-            if (Durations.parse(gcSettle).compareTo(Durations.parse(cacheTtl)) < 0) {
-                // a push that found a blob in its cache writes no blob, only its marker: the settle step must
-                // outlast every cache entry made before the sweep set the blob aside (docs/storage.md)
-                throw new IllegalArgumentException("storage.s3.gcSettle (" + gcSettle + ") must be at least storage.s3.cacheTtl ("
-                        + cacheTtl + ")");
-            }
      * Who may do what; see docs/security.md. Authentication is on as soon as there is a user source: an
      * htpasswd file, inline users, or an external token issuer.
      *
@@ -397,11 +452,11 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     public WharfConfig withStorageRoot(String root) {
-        return new WharfConfig(http, storage.withRoot(root), uploads, manifests, auth, tls, gc, proxy);
+        return new WharfConfig(http, storage.withRoot(root), uploads, manifests, auth, tls, gc, proxy, observability, notifications);
     }
 
     public WharfConfig withStorage(Storage newStorage) {
-        return new WharfConfig(http, newStorage, uploads, manifests, auth, tls, gc, proxy);
+        return new WharfConfig(http, newStorage, uploads, manifests, auth, tls, gc, proxy, observability, notifications);
     }
 
     public WharfConfig withPort(int port) {
@@ -410,23 +465,31 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
     }
 
     public WharfConfig withHttp(Http http) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy, observability, notifications);
     }
 
     public WharfConfig withAuth(Auth auth) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy, observability, notifications);
     }
 
     public WharfConfig withTls(Tls tls) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy, observability, notifications);
     }
 
     public WharfConfig withProxy(Proxy proxy) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy, observability, notifications);
+    }
+
+    public WharfConfig withObservability(Observability observability) {
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy, observability, notifications);
+    }
+
+    public WharfConfig withNotifications(Notifications notifications) {
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy, observability, notifications);
     }
 
     public WharfConfig withGc(Gc gc) {
-        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy);
+        return new WharfConfig(http, storage, uploads, manifests, auth, tls, gc, proxy, observability, notifications);
     }
 
     /**
@@ -554,6 +617,131 @@ public record WharfConfig(Http http, Storage storage, Uploads uploads, Manifests
         @Override
         public String toString() {
             return "Upstream[" + name + " at " + url + (isDefault ? ", default" : "") + "]";
+        }
+    }
+
+    /**
+     * Webhooks (docs/webhooks.md): the endpoints told of pushes, pulls and deletes. Off while there is none.
+     *
+     * @param source the registry's URL as the receivers know it ({@code https://wharf.example.com}): the events'
+     *               source, and the base of the URLs in them; empty: {@code http://<host name>:<http.port>}
+     */
+    public record Notifications(String source, List<Endpoint> endpoints) {
+        public static final Notifications NONE = new Notifications("", List.of());
+
+        public Notifications {
+            source = source == null ? "" : source.trim().replaceAll("/+$", "");
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+            if (!source.isEmpty() && !(source.startsWith("http://") || source.startsWith("https://"))) {
+                throw new IllegalArgumentException("notifications.source must be an http:// or https:// URL, not " + source);
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (Endpoint endpoint : endpoints) {
+                if (!names.add(endpoint.name())) {
+                    throw new IllegalArgumentException("notifications.endpoints: two endpoints are named " + endpoint.name()
+                            + "; give each a name of its own");
+                }
+            }
+        }
+
+        public boolean enabled() {
+            return !endpoints.isEmpty();
+        }
+    }
+
+    /**
+     * One webhook endpoint of {@code notifications.endpoints}.
+     *
+     * @param name         what logs and metrics call it; default: the URL's host:port (the URL itself is never
+     *                     logged, since it may carry a token)
+     * @param url          where events are POSTed
+     * @param format       {@code cloudevents} (CloudEvents 1.0, structured JSON; the default) or {@code distribution}
+     *                     (CNCF Distribution's notification envelope)
+     * @param secret       key of the {@code X-Wharf-Signature-256} HMAC-SHA256 header; empty (and no secretFile): unsigned
+     * @param secretFile   a file holding the secret instead (e.g. a mounted Kubernetes Secret), read at start
+     * @param events       which actions it hears: {@code push}, {@code pull}, {@code delete}; empty: all
+     * @param repositories glob patterns of the repositories it hears of ({@code *} within a segment, {@code **}
+     *                     across); empty: all
+     * @param timeout      to connect, and then for each read of the answer: a receiver silent for longer fails the attempt
+     * @param queueSize    events waiting for delivery at most; a new event beyond it is dropped (and counted)
+     * @param maxRetries   further attempts after a failed one, before the event is given up
+     * @param backoff      wait before the first retry, doubled before each next one (at most a minute)
+     * @param headers      sent with every request, e.g. {@code Authorization}
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Endpoint(String name, String url, String format, String secret, String secretFile, List<String> events,
+                           List<String> repositories, String timeout, Integer queueSize, Integer maxRetries, String backoff,
+                           Map<String, String> headers) {
+        public static final List<String> FORMATS = List.of("cloudevents", "distribution");
+        public static final List<String> ACTIONS = List.of("push", "pull", "delete");
+
+        public Endpoint {
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException("notifications.endpoints: every endpoint needs a url");
+            }
+            url = url.trim();
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("notifications endpoint url is malformed" + (name == null ? "" : " (" + name + ")"));
+            }
+            if (uri.getHost() == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+                throw new IllegalArgumentException("notifications endpoint url must be http://host[:port]/... or https://..."
+                        + (name == null ? "" : " (" + name + ")"));
+            }
+            if (name == null || name.isBlank()) {
+                name = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            }
+            name = name.trim();
+            format = format == null || format.isBlank() ? "cloudevents" : format.trim().toLowerCase(Locale.ROOT);
+            if (!FORMATS.contains(format)) {
+                throw new IllegalArgumentException("notifications endpoint " + name + ": format must be one of " + FORMATS + ", not " + format);
+            }
+            secret = secret == null ? "" : secret;
+            secretFile = secretFile == null ? "" : secretFile.trim();
+            if (!secret.isEmpty() && !secretFile.isEmpty()) {
+                throw new IllegalArgumentException("notifications endpoint " + name + ": set secret or secretFile, not both");
+            }
+            events = events == null ? List.of() : events.stream().map(e -> e.trim().toLowerCase(Locale.ROOT)).toList();
+            for (String event : events) {
+                if (!ACTIONS.contains(event)) {
+                    throw new IllegalArgumentException("notifications endpoint " + name + ": events are " + ACTIONS + ", not " + event);
+                }
+            }
+            repositories = repositories == null ? List.of() : List.copyOf(repositories);
+            timeout = timeout == null || timeout.isBlank() ? "5s" : timeout;
+            backoff = backoff == null || backoff.isBlank() ? "1s" : backoff;
+            Durations.parse(timeout);
+            Durations.parse(backoff);
+            queueSize = queueSize == null ? 1000 : queueSize;
+            maxRetries = maxRetries == null ? 5 : maxRetries;
+            if (queueSize < 1) {
+                throw new IllegalArgumentException("notifications endpoint " + name + ": queueSize must be 1 or more");
+            }
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("notifications endpoint " + name + ": maxRetries must be 0 or more");
+            }
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        /** An endpoint at {@code url} with every other setting at its default. */
+        public static Endpoint at(String url) {
+            return new Endpoint(null, url, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        public Duration timeoutDuration() {
+            return Durations.parse(timeout);
+        }
+
+        public Duration backoffDuration() {
+            return Durations.parse(backoff);
+        }
+
+        /** Never the URL, the secret or the headers: configurations get logged, and those may hold credentials. */
+        @Override
+        public String toString() {
+            return "Endpoint[" + name + ", " + format + (secret.isEmpty() && secretFile.isEmpty() ? "" : ", signed") + "]";
         }
     }
 }

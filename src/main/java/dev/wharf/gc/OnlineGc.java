@@ -27,6 +27,8 @@ public final class OnlineGc {
     private final GarbageCollector collector;
     private final WharfConfig.Gc config;
     private long timer = -1;
+    /** Told of every run that finished (scheduled, on demand, or the cache's), for the metrics. */
+    private volatile java.util.function.Consumer<GcReport> onRun = report -> { };
 
     public OnlineGc(Vertx vertx, GarbageCollector collector, WharfConfig.Gc config) {
         this.vertx = vertx;
@@ -46,6 +48,10 @@ public final class OnlineGc {
     /** Adds the on-demand endpoint to the server's router, behind {@code gate} (admins only, with auth on). */
     public void mount(Router router, Handler<RoutingContext> gate) {
         router.post(PATH).handler(gate).handler(this::onDemand).failureHandler(ErrorResponses::failed);
+    }
+
+    public void onRun(java.util.function.Consumer<GcReport> listener) {
+        this.onRun = listener;
     }
 
     /** Starts the schedule, unless the interval is zero. */
@@ -82,7 +88,7 @@ public final class OnlineGc {
     }
 
     private Future<GcReport> run(GcOptions options) {
-        return vertx.executeBlocking(() -> collector.run(options, Progress.NONE), false);
+        return vertx.executeBlocking(() -> collector.run(options, Progress.NONE), false).onSuccess(r -> onRun.accept(r));
     }
 
     private static boolean flag(RoutingContext ctx, String name, boolean otherwise) {

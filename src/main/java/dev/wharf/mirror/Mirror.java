@@ -59,6 +59,11 @@ public final class Mirror {
         return new Mirror(vertx, registry, storage, config, gc);
     }
 
+    /** Each upstream's hit, miss and stale-serve counters, for the metrics. */
+    public List<MirrorStats> stats() {
+        return upstreams.stream().map(Upstream::stats).toList();
+    }
+
     public MirrorRoutes routes() {
         return routes;
     }

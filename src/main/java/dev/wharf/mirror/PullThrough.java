@@ -65,12 +65,20 @@ public final class PullThrough {
 
     // ---------------------------------------------------------------- manifests
 
-    /** The manifest {@code reference} names in the target's repository, from the cache or the upstream. */
-    public Future<StoredManifest> manifest(CacheTarget target, Reference reference) {
+    /**
+     * The manifest {@code reference} names in the target's repository, from the cache or the upstream; {@code pull}
+     * (a client's GET, not a HEAD) publishes it as a pull.
+     */
+    public Future<StoredManifest> manifest(CacheTarget target, Reference reference, boolean pull) {
         return registry.manifests().get(target.localName(), reference)
                 .compose(cached -> reference.isDigest() ? hit(target, cached) : cachedTag(target, reference, cached),
                         err -> isUnknown(err) ? fetchManifest(target, reference) : Future.failedFuture(err))
-                .onSuccess(m -> pulls.record(target.localName(), m.digest()))
+                .onSuccess(m -> {
+                    pulls.record(target.localName(), m.digest());
+                    if (pull) {
+                        registry.manifests().pulled(target.localName(), reference, m);
+                    }
+                })
                 .recover(err -> Future.failedFuture(forClient(target, err)));
     }
 

@@ -13,11 +13,13 @@ public final class BlobService {
     private final Storage storage;
     private final Blocking blocking;
     private final boolean deleteEnabled;
+    private final EventSink events;
 
-    BlobService(Storage storage, Blocking blocking, boolean deleteEnabled) {
+    BlobService(Storage storage, Blocking blocking, boolean deleteEnabled, EventSink events) {
         this.storage = storage;
         this.blocking = blocking;
         this.deleteEnabled = deleteEnabled;
+        this.events = events;
     }
 
     /** Where the blob's bytes are, with their size; {@code BLOB_UNKNOWN} unless the repository holds it. */
@@ -65,17 +67,17 @@ public final class BlobService {
 
     /**
      * Removes the repository's link to the blob. The content itself is reclaimed by garbage collection once no
-     * repository holds it.
+     * repository holds it. Published as a blob delete.
      */
     public Future<Void> delete(RepositoryName name, Digest digest) {
         if (!deleteEnabled) {
             return Blocking.translated(Failures.deletesDisabled());
         }
-        return blocking.run(() -> {
+        return blocking.<Void>run(() -> {
             if (!storage.repositories().unlinkBlob(name, digest)) {
                 throw RegistryException.of(ErrorCode.BLOB_UNKNOWN, "blob unknown to repository");
             }
             return null;
-        });
+        }).onSuccess(v -> events.publish(RegistryEvent.blobDeleted(name, digest)));
     }
 }

@@ -20,10 +20,16 @@ public final class Registry {
     private final Storage storage;
 
     public Registry(Vertx vertx, Storage storage, RegistrySettings settings) {
+        this(vertx, storage, settings, RegistryEvents.NONE);
+    }
+
+    /** @param events told of every manifest push, pull and delete, tag delete and blob delete (the webhooks) */
+    public Registry(Vertx vertx, Storage storage, RegistrySettings settings, RegistryEvents events) {
         this.storage = storage;
         Blocking blocking = new Blocking(vertx);
-        this.manifests = new ManifestService(storage, blocking, settings.deleteEnabled());
-        this.blobs = new BlobService(storage, blocking, settings.deleteEnabled());
+        EventSink sink = new EventSink(events);
+        this.manifests = new ManifestService(storage, blocking, settings.deleteEnabled(), sink);
+        this.blobs = new BlobService(storage, blocking, settings.deleteEnabled(), sink);
         this.uploads = new UploadService(storage, blocking, settings.maxUploadsPerRepository(), settings.automaticMount());
         this.listings = new ListingService(storage, blocking);
         this.search = new SearchService(storage, blocking);

@@ -4,6 +4,7 @@
  * delete manifests and tags), {@link dev.wharf.registry.BlobService}, {@link dev.wharf.registry.UploadService}
  * (sessions, finish, mounts) and {@link dev.wharf.registry.ListingService} (tags, catalog, referrers). They run
  * over the store interfaces of {@code dev.wharf.storage}, and {@link dev.wharf.registry.Failures} is the one
- * place where store failures become error codes. Start reading at {@code Registry}.
+ * place where store failures become error codes. What clients push, pull and delete is published to a
+ * {@link dev.wharf.registry.RegistryEvents} listener (the webhooks) once it has succeeded. Start reading at {@code Registry}.
  */
 package dev.wharf.registry;

@@ -90,6 +90,23 @@ public final class Storage implements AutoCloseable {
     }
 
     /** Whether the stores are a bucket that other processes may share (no storage-root lock then). */
+    /**
+     * Fails unless the store takes a write now: a small file created and removed in the root's {@code tmp/}, or an
+     * object written and removed in the bucket (for the readiness probe; blocks).
+     */
+    public void checkWritable() throws IOException {
+        if (s3 != null) {
+            s3.checkWritable();
+            return;
+        }
+        Path probe = Files.createTempFile(layout.tmpDir(), "readyz-", ".probe");
+        try {
+            Files.write(probe, new byte[] {1});
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
     public boolean isShared() {
         return s3 != null;
     }

@@ -38,6 +38,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPullThroughCacheOnTheS3DriverIsRefusedAtLoad() throws IOException {
+        Map<String, String> env = Map.of("WHARF_STORAGE_DRIVER", "s3", "WHARF_STORAGE_S3_ENDPOINT", "http://127.0.0.1:9",
+                "WHARF_STORAGE_S3_BUCKET", "b", "WHARF_PROXY_UPSTREAM", "http://127.0.0.1:5057");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(emptyFile(), env));
+        assertTrue(e.getMessage().contains("storage.driver: filesystem"), e.getMessage());
+        Map<String, String> withoutCache = new java.util.HashMap<>(env);
+        withoutCache.remove("WHARF_PROXY_UPSTREAM");
+        assertTrue(ConfigLoader.load(emptyFile(), withoutCache).storage().isS3());
+    }
+
+    @Test
+    void observabilitySettingsComeFromTheEnvironmentToo() throws IOException {
+        WharfConfig config = ConfigLoader.load(emptyFile(), Map.of("WHARF_OBSERVABILITY_ACCESS_LOG", "stdout",
+                "WHARF_OBSERVABILITY_METRICS_ADDRESS", "127.0.0.1:5001", "WHARF_OBSERVABILITY_DRAIN_DELAY", "5s"));
+        assertEquals("stdout", config.observability().accessLog());
+        assertEquals("127.0.0.1:5001", config.observability().metricsAddress());
+        assertEquals(Duration.ofSeconds(5), config.observability().drainDelayDuration());
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(emptyFile(),
+                Map.of("WHARF_OBSERVABILITY_METRICS_ADDRESS", "no-port")));
+    }
+
+    @Test
     void environmentOverridesPortAndStorageRoot() throws IOException {
         WharfConfig config = ConfigLoader.load(emptyFile(),
                 Map.of("WHARF_HTTP_PORT", "5001", "WHARF_STORAGE_ROOT", "/var/lib/wharf"));

@@ -35,6 +35,8 @@ final class S3Layout {
     static final String GC_LEASE = "gc/lease";
     /** The built-in token service's generated signing key, shared so a token from one replica is good on all. */
     static final String TOKEN_KEY = "auth/token-key.pem";
+    /** {@code health/<replica>}: the object a readiness probe writes and removes, one per process. */
+    static final String HEALTH = "health/";
 
     private S3Layout() {
     }

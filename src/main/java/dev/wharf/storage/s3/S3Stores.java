@@ -112,6 +112,15 @@ public final class S3Stores implements AutoCloseable {
         }
     }
 
+    /** Writes and removes this process's probe object: the bucket is there, reachable and writable with these credentials. */
+    public void checkWritable() throws IOException {
+        String key = S3Layout.HEALTH + PROBE_ID;
+        bucket.put(key, new byte[0], S3Bucket.Condition.NONE);
+        bucket.delete(key);
+    }
+
+    private static final String PROBE_ID = java.util.UUID.randomUUID().toString();
+
     public String describe() {
         return bucket.describe();
     }
