@@ -103,15 +103,38 @@ final class S3UploadStore implements UploadStore {
         if (id == null || !UUID_FORM.matcher(id).matches()) {
             throw UploadStateException.unknown();
         }
-        Optional<S3Bucket.Fetched> stored = bucket.get(S3Layout.uploadState(id));
-        if (stored.isEmpty()) {
+        Optional<Read> stored = readState(S3Layout.uploadState(id));
+        if (stored.isEmpty() || !stored.get().state().repository().equals(repository.value())) {
             throw UploadStateException.unknown();
         }
-        UploadState state = UploadState.fromJson(stored.get().content());
-        if (!state.repository().equals(repository.value())) {
-            throw UploadStateException.unknown();
+        return stored.get();
+    }
+
+    /**
+     * The state object and its ETag. A body that is not whole JSON is read again a few times: S3 shows an
+     * overwrite whole or not at all, but S3Mock was seen serving a state object while another request rewrote it
+     * (a truncated body, under load, in CI); a store that does so settles within milliseconds.
+     */
+    private Optional<Read> readState(String key) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Optional<S3Bucket.Fetched> stored = bucket.get(key);
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Read(UploadState.fromJson(stored.get().content()), stored.get().etag()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException torn) {
+                if (attempt == 5) {
+                    throw new IOException("the upload state " + key + " stays unreadable: " + torn.getOriginalMessage(), torn);
+                }
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while reading " + key);
+                }
+            }
         }
-        return new Read(state, stored.get().etag());
     }
 
     @Override
@@ -243,11 +266,11 @@ final class S3UploadStore implements UploadStore {
     @Override
     public void delete(String id) throws IOException {
         lookedUp.invalidate(id);
-        Optional<S3Bucket.Fetched> stored = bucket.get(S3Layout.uploadState(id));
+        Optional<Read> stored = readState(S3Layout.uploadState(id));
         if (stored.isEmpty()) {
             return;
         }
-        UploadState state = UploadState.fromJson(stored.get().content());
+        UploadState state = stored.get().state();
         List<String> keys = new ArrayList<>(List.of(S3Layout.uploadData(id),
                 S3Layout.uploadIndexEntry(RepositoryName.parse(state.repository()), id)));
         if (state.tailSize() > 0) {
@@ -300,9 +323,9 @@ final class S3UploadStore implements UploadStore {
         long total = 0;
         for (S3Bucket.Entry e : bucket.list(S3Layout.UPLOADS)) {
             if (e.key().endsWith("/state")) {
-                Optional<S3Bucket.Fetched> stored = bucket.get(e.key());
+                Optional<Read> stored = readState(e.key());
                 if (stored.isPresent()) {
-                    total += UploadState.fromJson(stored.get().content()).size();
+                    total += stored.get().state().size();
                 }
             }
         }
