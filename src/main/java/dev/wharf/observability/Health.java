@@ -56,12 +56,16 @@ public final class Health {
         });
     }
 
+    /**
+     * The last probe while it is fresh, else a new one (one at a time). A finished probe is never handed out again
+     * once stale: its completion may even run before {@code running} is assigned (a failure comes back at once).
+     */
     private synchronized Future<Probe> probe() {
         Probe p = last;
         if (System.currentTimeMillis() - p.atMillis() < PROBE_EVERY_MILLIS) {
             return Future.succeededFuture(p);
         }
-        if (running == null) {
+        if (running == null || running.isComplete()) {
             running = vertx.executeBlocking(() -> {
                 String failure = null;
                 try {
@@ -70,14 +74,7 @@ public final class Health {
                     failure = "cannot write to " + storage.location() + ": " + e;
                 }
                 return new Probe(System.currentTimeMillis(), failure);
-            }, false).onComplete(ar -> {
-                synchronized (this) {
-                    if (ar.succeeded()) {
-                        last = ar.result();
-                    }
-                    running = null;
-                }
-            });
+            }, false).onSuccess(result -> last = result);
         }
         return running;
     }
