@@ -23,6 +23,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -97,19 +98,36 @@ public final class S3Bucket implements AutoCloseable {
         }
     }
 
+    /**
+     * How long one attempt of a small request (a HEAD, a small object read or written whole, a listing page, a
+     * delete) may take before the SDK gives up on it and tries again. Such a request takes milliseconds; one that
+     * hangs (a response cut short on the way, a store that stalls) would otherwise hold its caller for the whole
+     * read timeout. S3Mock was seen in CI answering a read of an object being overwritten with fewer bytes than its
+     * Content-Length, which left the read waiting. Transfers of parts and whole files keep the read timeout only:
+     * their length has no such bound.
+     */
+    static final Duration SMALL_REQUEST_ATTEMPT = Duration.ofSeconds(10);
+
     private final S3AsyncClient client;
     private final S3Presigner presigner;
     private final String bucket;
     private final String prefix;
+    private final AwsRequestOverrideConfiguration small;
 
-    private S3Bucket(S3AsyncClient client, S3Presigner presigner, String bucket, String prefix) {
+    private S3Bucket(S3AsyncClient client, S3Presigner presigner, String bucket, String prefix, Duration smallAttempt) {
         this.client = client;
         this.presigner = presigner;
         this.bucket = bucket;
         this.prefix = prefix.isEmpty() ? "" : prefix + "/";
+        this.small = AwsRequestOverrideConfiguration.builder().apiCallAttemptTimeout(smallAttempt).build();
     }
 
     public static S3Bucket open(WharfConfig.S3 config) throws IOException {
+        return open(config, SMALL_REQUEST_ATTEMPT);
+    }
+
+    /** As {@link #open(WharfConfig.S3)}, with another bound on an attempt of a small request (for tests). */
+    static S3Bucket open(WharfConfig.S3 config, Duration smallAttempt) throws IOException {
         AwsCredentialsProvider credentials = config.accessKey().isEmpty()
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
@@ -146,13 +164,13 @@ public final class S3Bucket implements AutoCloseable {
             builder.endpointOverride(URI.create(config.endpoint()));
             presign.endpointOverride(URI.create(config.endpoint()));
         }
-        return new S3Bucket(builder.build(), presign.build(), config.bucket(), config.prefix());
+        return new S3Bucket(builder.build(), presign.build(), config.bucket(), config.prefix(), smallAttempt);
     }
 
     /** Fails unless the bucket is there and these credentials may list it (checked at start). */
     public void checkReachable() throws IOException {
         try {
-            await(client.listObjectsV2(r -> r.bucket(bucket).prefix(prefix).maxKeys(1)));
+            await(client.listObjectsV2(r -> r.bucket(bucket).prefix(prefix).maxKeys(1).overrideConfiguration(small)));
         } catch (IOException e) {
             throw new IOException("cannot reach bucket " + bucket + ": " + e.getMessage(), e);
         }
@@ -164,7 +182,7 @@ public final class S3Bucket implements AutoCloseable {
 
     public Optional<Head> head(String key) throws IOException {
         try {
-            HeadObjectResponse r = await(client.headObject(b -> b.bucket(bucket).key(prefix + key)));
+            HeadObjectResponse r = await(client.headObject(b -> b.bucket(bucket).key(prefix + key).overrideConfiguration(small)));
             return Optional.of(new Head(r.contentLength(), r.lastModified(), r.eTag()));
         } catch (NotFound e) {
             return Optional.empty();
@@ -173,7 +191,7 @@ public final class S3Bucket implements AutoCloseable {
 
     public Optional<Fetched> get(String key) throws IOException {
         try {
-            ResponseBytes<GetObjectResponse> r = await(client.getObject(b -> b.bucket(bucket).key(prefix + key),
+            ResponseBytes<GetObjectResponse> r = await(client.getObject(b -> b.bucket(bucket).key(prefix + key).overrideConfiguration(small),
                     AsyncResponseTransformer.toBytes()));
             return Optional.of(new Fetched(r.asByteArrayUnsafe(), r.response().lastModified(), r.response().eTag()));
         } catch (NotFound e) {
@@ -189,7 +207,7 @@ public final class S3Bucket implements AutoCloseable {
     /** As {@link #put}, without waiting: for many independent writes at once. */
     public CompletableFuture<String> putAsync(String key, byte[] content, Condition condition) {
         return client.putObject(conditional(PutObjectRequest.builder(), condition).bucket(bucket).key(prefix + key)
-                        .contentLength((long) content.length).build(), AsyncRequestBody.fromBytes(content))
+                        .contentLength((long) content.length).overrideConfiguration(small).build(), AsyncRequestBody.fromBytes(content))
                 .thenApply(r -> r.eTag());
     }
 
@@ -214,7 +232,7 @@ public final class S3Bucket implements AutoCloseable {
     }
 
     public CompletableFuture<Void> deleteAsync(String key) {
-        return client.deleteObject(b -> b.bucket(bucket).key(prefix + key)).thenApply(r -> (Void) null);
+        return client.deleteObject(b -> b.bucket(bucket).key(prefix + key).overrideConfiguration(small)).thenApply(r -> (Void) null);
     }
 
     /** Deletes many objects at once (one request each, in parallel: DeleteObjects is not on every store). */
@@ -237,7 +255,7 @@ public final class S3Bucket implements AutoCloseable {
             String t = token;
             ListObjectsV2Response r = await(client.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket)
                     .prefix(prefix + keyPrefix).continuationToken(t)
-                    .startAfter(t == null && startAfter != null ? prefix + startAfter : null).build()));
+                    .startAfter(t == null && startAfter != null ? prefix + startAfter : null).overrideConfiguration(small).build()));
             for (S3Object o : r.contents()) {
                 each.accept(new Entry(o.key().substring(prefix.length()), o.size(), o.lastModified(), o.eTag()));
             }
@@ -278,7 +296,7 @@ public final class S3Bucket implements AutoCloseable {
     }
 
     public String createMultipart(String key) throws IOException {
-        return await(client.createMultipartUpload(b -> b.bucket(bucket).key(prefix + key))).uploadId();
+        return await(client.createMultipartUpload(b -> b.bucket(bucket).key(prefix + key).overrideConfiguration(small))).uploadId();
     }
 
     /** Sends {@code length} bytes of {@code file} from {@code position} as part {@code number}; completes with its ETag. */
@@ -301,7 +319,7 @@ public final class S3Bucket implements AutoCloseable {
             String k = keyMarker;
             String i = idMarker;
             ListMultipartUploadsResponse r = await(client.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix + keyPrefix)
-                    .keyMarker(k).uploadIdMarker(i)));
+                    .keyMarker(k).uploadIdMarker(i).overrideConfiguration(small)));
             for (MultipartUpload u : r.uploads()) {
                 all.add(new PendingUpload(u.key().substring(prefix.length()), u.uploadId(), u.initiated()));
             }
@@ -314,7 +332,7 @@ public final class S3Bucket implements AutoCloseable {
 
     public void abortMultipart(String key, String uploadId) throws IOException {
         try {
-            await(client.abortMultipartUpload(b -> b.bucket(bucket).key(prefix + key).uploadId(uploadId)));
+            await(client.abortMultipartUpload(b -> b.bucket(bucket).key(prefix + key).uploadId(uploadId).overrideConfiguration(small)));
         } catch (NotFound e) {
             // gone already
         }
