@@ -21,9 +21,7 @@ class NotificationsConfigTest {
     Path dir;
 
     private WharfConfig load(String yaml, Map<String, String> env) throws IOException {
-        Path f = dir.resolve("wharf.yaml");
-        Files.writeString(f, yaml);
-        return ConfigLoader.load(f, env);
+        return ConfigFiles.load(dir, yaml, env);
     }
 
     @Test
