@@ -83,7 +83,7 @@ public final class WharfServer {
         OnlineGc.checkSettings(config.gc());
         this.lock = StorageLock.acquire(new StorageLayout(config.storage().rootPath()), "serve");
         try {
-            this.storage = new Storage(config.storage(), seams);
+            this.storage = new Storage(config.storage(), seams, config.uploads().expiryDuration());
             storage.removeTemporaryFiles();
         } catch (IOException | RuntimeException e) {
             lock.close();

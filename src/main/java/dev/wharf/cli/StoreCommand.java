@@ -60,7 +60,7 @@ abstract class StoreCommand implements Callable<Integer> {
         }
         // replicas share a bucket: there garbage collection is kept to one at a time by its lease, not by a lock
         try (StorageLock lock = changesStore() && !bucket ? StorageLock.acquire(layout, spec.name()) : null;
-             Storage storage = new Storage(config.storage())) {
+             Storage storage = new Storage(config.storage(), config.uploads().expiryDuration())) {
             return run(config, storage);
         } catch (LayoutVersion.IncompatibleLayoutException e) {
             err().println("wharf " + spec.name() + ": " + e.getMessage());

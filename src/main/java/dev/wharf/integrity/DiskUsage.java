@@ -8,11 +8,9 @@ import dev.wharf.storage.Storage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -30,16 +28,8 @@ public final class DiskUsage {
     public UsageReport run(int top, Progress progress) throws IOException {
         List<Digest> stored = storage.blobs().list();
         progress.begin("sizes", "blobs", stored.size(), 0);
-        Map<Digest, Long> sizes = new HashMap<>();
-        long physical = 0;
-        for (Digest d : stored) {
-            OptionalLong size = storage.blobs().size(d);
-            if (size.isPresent()) {
-                sizes.put(d, size.getAsLong());
-                physical += size.getAsLong();
-            }
-            progress.advance(1, size.orElse(0));
-        }
+        Map<Digest, Long> sizes = storage.blobs().sizes(stored, size -> progress.advance(1, size));
+        long physical = sizes.values().stream().mapToLong(Long::longValue).sum();
         progress.end();
 
         List<String> names = List.copyOf(storage.repositories().names());

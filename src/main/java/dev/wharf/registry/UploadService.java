@@ -139,8 +139,7 @@ public final class UploadService {
                 }
                 throw mismatch(digest, actual);
             }
-            write.publish(); // which ends the session too
-            storage.repositories().linkBlob(name, digest);
+            write.publish(() -> storage.repositories().linkBlob(name, digest)); // which ends the session too
             return (Void) null;
         })).onFailure(err -> blocking.run(() -> {
             write.discard();

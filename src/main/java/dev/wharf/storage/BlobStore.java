@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -75,6 +78,22 @@ public interface BlobStore {
 
     /** Every stored digest, for garbage collection and integrity checks. */
     List<Digest> list() throws IOException;
+
+    /**
+     * The sizes of {@code digests} (those still stored), for {@code du}; {@code each} hears every size as it is
+     * known (progress). By default a size lookup per blob; a store whose listing carries sizes answers from one.
+     */
+    default Map<Digest, Long> sizes(List<Digest> digests, LongConsumer each) throws IOException {
+        Map<Digest, Long> all = new LinkedHashMap<>();
+        for (Digest d : digests) {
+            OptionalLong size = size(d);
+            if (size.isPresent()) {
+                all.put(d, size.getAsLong());
+                each.accept(size.getAsLong());
+            }
+        }
+        return all;
+    }
 
     /**
      * Ends a sweep of {@link #deleteIfOlderThan} calls. A store whose deletes cannot be atomic with a push on

@@ -14,6 +14,7 @@ import dev.wharf.storage.fs.StorageLayout;
 import dev.wharf.storage.s3.S3Stores;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -42,22 +43,30 @@ public final class Storage implements AutoCloseable {
     private final String location;
     private final ExecutorService io;
 
+    /** The default of {@code uploads.expiry}, for stores opened by tests. */
+    public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
+
     public Storage(WharfConfig.Storage config) throws IOException {
-        this(config, FileSeams.DIRECT);
+        this(config, FileSeams.DIRECT, DEFAULT_UPLOAD_EXPIRY);
+    }
+
+    /** {@code uploadExpiry} is {@code uploads.expiry} (the S3 driver decides by it that an unwritten session is gone). */
+    public Storage(WharfConfig.Storage config, Duration uploadExpiry) throws IOException {
+        this(config, FileSeams.DIRECT, uploadExpiry);
     }
 
     /**
      * A store that meets the disk through {@code seams} (a test seam for I/O faults). Refuses
      * ({@link LayoutVersion.IncompatibleLayoutException}) a root written by a newer layout.
      */
-    public Storage(WharfConfig.Storage config, FileSeams seams) throws IOException {
+    public Storage(WharfConfig.Storage config, FileSeams seams, Duration uploadExpiry) throws IOException {
         this.layout = new StorageLayout(config.rootPath());
         Files.createDirectories(layout.root());
         this.io = Executors.newCachedThreadPool(daemonThreads("wharf-io"));
         if (config.isS3()) {
             Files.createDirectories(layout.tmpDir());
             try {
-                this.s3 = S3Stores.open(config.s3(), spoolDir(), io);
+                this.s3 = S3Stores.open(config.s3(), spoolDir(), io, uploadExpiry);
             } catch (IOException | RuntimeException e) {
                 io.shutdown();
                 throw e;

@@ -9,11 +9,18 @@ import java.io.IOException;
  * drops them otherwise.
  */
 public interface WholeBlobWrite extends UploadAppender {
+    /** The write that records the blob in the pushing repository (its link), run by {@link #publish}. */
+    @FunctionalInterface
+    interface Reference {
+        void record() throws IOException;
+    }
+
     /**
-     * Blocks: makes the finished bytes the blob (nothing new is written when the blob is stored already), and
-     * ends the upload session the write finishes, if any.
+     * Blocks: makes the finished bytes the blob (nothing new is written when the blob is stored already), runs
+     * {@code reference}, and ends the upload session the write finishes, if any. The store may run the reference
+     * while the blob is being written, where nothing reads one without the other: it returns once both are done.
      */
-    void publish() throws IOException;
+    void publish(Reference reference) throws IOException;
 
     /** Blocks: drops what reached the store; safe after a failed or aborted write, and after another discard. */
     void discard();

@@ -15,9 +15,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@code uploads.maxPerRepository}: a flood of {@code POST /blobs/uploads/} cannot fill the disk with empty
- * sessions. Past the cap a start is 429 {@code TOOMANYREQUESTS} with {@code Retry-After}; a slot frees when a
- * session finishes, is cancelled or expires.
+ * {@code uploads.maxPerRepository}: a flood of uploads cannot fill the store with sessions. Past the cap a start is
+ * 429 {@code TOOMANYREQUESTS} with {@code Retry-After}; a slot frees when a session finishes, is cancelled or
+ * expires. The sessions here hold a chunk each: on the S3 driver a session takes a slot (and any storage) only from
+ * its first bytes.
  */
 class UploadSessionCapTest {
     private static final int CAP = 3;
@@ -27,12 +28,21 @@ class UploadSessionCapTest {
                 new WharfConfig.Uploads(expiry, purgeInterval, CAP, true), cfg.manifests(), cfg.auth(), cfg.tls(), cfg.gc()));
     }
 
+    private static final byte[] CHUNK = Blobs.content(10, 9);
+
     private static List<String> fill(TestRegistry registry, String repository) {
         List<String> locations = new ArrayList<>();
         for (int i = 0; i < CAP; i++) {
-            locations.add(Blobs.startUpload(registry, repository));
+            locations.add(open(registry, repository));
         }
         return locations;
+    }
+
+    /** A session holding {@link #CHUNK}; its location. */
+    private static String open(TestRegistry registry, String repository) {
+        String location = Blobs.startUpload(registry, repository);
+        registry.given().contentType("application/octet-stream").body(CHUNK).patch(location).then().statusCode(202);
+        return location;
     }
 
     @Test
@@ -71,19 +81,18 @@ class UploadSessionCapTest {
             registry.given().post("/v2/cap/free/blobs/uploads/").then().statusCode(429);
 
             registry.given().delete(open.get(0)).then().statusCode(204);
-            String again = Blobs.startUpload(registry, "cap/free");
+            String again = open(registry, "cap/free");
             registry.given().post("/v2/cap/free/blobs/uploads/").then().statusCode(429);
 
-            byte[] content = Blobs.content(50, 3);
-            registry.given().contentType("application/octet-stream").body(content)
-                    .put(again + "?digest=" + Blobs.sha256(content)).then().statusCode(201);
+            registry.given().put(again + "?digest=" + Blobs.sha256(CHUNK)).then().statusCode(201);
             Blobs.startUpload(registry, "cap/free");
         }
     }
 
     @Test
     void expiredSessionsFreeTheirSlots() {
-        try (TestRegistry registry = startWith("1ms", "20ms")) {
+        // long enough for the chunks to go in: an unwritten S3 session is gone once older than the expiry
+        try (TestRegistry registry = startWith("2s", "100ms")) {
             fill(registry, "cap/expiring");
             Poll.until("the purge frees the slots",
                     () -> registry.given().post("/v2/cap/expiring/blobs/uploads/").statusCode() == 202);

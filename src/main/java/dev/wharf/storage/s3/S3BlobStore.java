@@ -13,6 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Queue;
@@ -253,6 +258,21 @@ final class S3BlobStore implements BlobStore {
             Digest d = S3Layout.digestOf(e.key(), S3Layout.BLOBS);
             if (d != null) {
                 all.add(d);
+            }
+        });
+        return all;
+    }
+
+    /** One listing, which carries every object's size, where a HEAD per blob would take a request each. */
+    @Override
+    public Map<Digest, Long> sizes(List<Digest> digests, LongConsumer each) throws IOException {
+        Set<Digest> wanted = new HashSet<>(digests);
+        Map<Digest, Long> all = new LinkedHashMap<>();
+        bucket.list(S3Layout.BLOBS, null, e -> {
+            Digest d = S3Layout.digestOf(e.key(), S3Layout.BLOBS);
+            if (d != null && wanted.contains(d)) {
+                all.put(d, e.size());
+                each.accept(e.size());
             }
         });
         return all;

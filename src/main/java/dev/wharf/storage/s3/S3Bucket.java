@@ -213,8 +213,13 @@ public final class S3Bucket implements AutoCloseable {
 
     /** Writes {@code length} bytes of {@code file} from {@code position} as an object; returns its ETag. */
     public String putFile(String key, Path file, long position, long length) throws IOException {
-        return await(client.putObject(b -> b.bucket(bucket).key(prefix + key).contentLength(length), fileRange(file, position, length)))
-                .eTag();
+        return await(putFileAsync(key, file, position, length));
+    }
+
+    /** As {@link #putFile}, without waiting; the file must stay until the write is done. */
+    public CompletableFuture<String> putFileAsync(String key, Path file, long position, long length) {
+        return client.putObject(b -> b.bucket(bucket).key(prefix + key).contentLength(length), fileRange(file, position, length))
+                .thenApply(r -> r.eTag());
     }
 
     private static PutObjectRequest.Builder conditional(PutObjectRequest.Builder b, Condition condition) {

@@ -15,11 +15,14 @@ import dev.wharf.oci.Tag;
  * repositories/&lt;name&gt;/_revisions/&lt;alg&gt;/&lt;hex&gt; the manifest's media type: the repository holds it
  * repositories/&lt;name&gt;/_tags/&lt;tag&gt;             the digest the tag points at; its time is the push
  * repositories/&lt;name&gt;/_referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;/&lt;hex&gt;  a referrer's descriptor (JSON)
- * uploads/&lt;id&gt;/state                        the upload's state (JSON: size, parts, hash state)
- * uploads/&lt;id&gt;/repo/&lt;name&gt;                 empty: which repository the upload is for (counted per repository)
+ * uploads/&lt;id&gt;/state                        the upload's state (JSON: size, parts, hash state), from its first write;
+ *                                           an ended one after it finished or was cancelled, until the purge
+ * upload-index/&lt;name&gt;/&lt;id&gt;                 empty: an upload of the repository holding a state (counted for its cap)
  * uploads/&lt;id&gt;/data                         the multipart upload's object, assembled at the end
  * uploads/&lt;id&gt;/tail-&lt;n&gt;                     the bytes after the last whole part, as of state version n
  * gc/lease                                  which replica runs garbage collection, until when
+ * auth/token-key.pem                        the built-in token service's signing key, when it generated one
+ * auth/upload-key                           the key that seals upload ids (32 random bytes)
  * </pre>
  * No name component starts with {@code _} (the OCI grammar), so a repository's own keys cannot collide with a
  * nested repository's.
@@ -35,6 +38,8 @@ final class S3Layout {
     static final String GC_LEASE = "gc/lease";
     /** The built-in token service's generated signing key, shared so a token from one replica is good on all. */
     static final String TOKEN_KEY = "auth/token-key.pem";
+    /** The key that seals upload ids ({@link UploadIds}), made by the first replica to start, shared by all. */
+    static final String UPLOAD_KEY = "auth/upload-key";
     /** {@code health/<replica>}: the object a readiness probe writes and removes, one per process. */
     static final String HEALTH = "health/";
 

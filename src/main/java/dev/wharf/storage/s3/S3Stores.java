@@ -34,12 +34,13 @@ public final class S3Stores implements AutoCloseable {
     private final S3GcLease lease;
     private final boolean conditionalWrites;
 
-    private S3Stores(S3Bucket bucket, WharfConfig.S3 config, Path spoolDir, Executor io) throws IOException {
+    private S3Stores(S3Bucket bucket, WharfConfig.S3 config, Path spoolDir, Executor io, Duration uploadExpiry) throws IOException {
         this.bucket = bucket;
         Duration ttl = config.cacheTtlDuration();
         this.conditionalWrites = probeConditionalWrites(bucket);
         this.blobs = new S3BlobStore(bucket, ttl, config.redirect(), config.redirectExpiryDuration(), config.gcSettleDuration());
-        this.uploads = new S3UploadStore(bucket, blobs, spoolDir, config.partSizeBytes(), conditionalWrites, io);
+        this.uploads = new S3UploadStore(bucket, blobs, spoolDir, config.partSizeBytes(), conditionalWrites, io,
+                new UploadIds(sharedUploadKey(bucket, conditionalWrites)), uploadExpiry, ttl);
         this.repositories = new S3RepositoryStore(bucket, ttl);
         this.tags = new S3TagStore(bucket, ttl);
         this.revisions = new S3RevisionStore(bucket, ttl);
@@ -47,12 +48,15 @@ public final class S3Stores implements AutoCloseable {
         this.lease = new S3GcLease(bucket);
     }
 
-    /** Connects to the bucket (and fails now if it cannot be reached); {@code spoolDir} holds uploads on their way. */
-    public static S3Stores open(WharfConfig.S3 config, Path spoolDir, Executor io) throws IOException {
+    /**
+     * Connects to the bucket (and fails now if it cannot be reached); {@code spoolDir} holds uploads on their way,
+     * {@code uploadExpiry} is {@code uploads.expiry}.
+     */
+    public static S3Stores open(WharfConfig.S3 config, Path spoolDir, Executor io, Duration uploadExpiry) throws IOException {
         S3Bucket bucket = S3Bucket.open(config);
         try {
             bucket.checkReachable();
-            return new S3Stores(bucket, config, spoolDir, io);
+            return new S3Stores(bucket, config, spoolDir, io, uploadExpiry);
         } catch (IOException | RuntimeException e) {
             bucket.close();
             throw e;
@@ -78,6 +82,26 @@ public final class S3Stores implements AutoCloseable {
         } finally {
             bucket.delete(key);
         }
+    }
+
+    /**
+     * The key that seals upload ids ({@link UploadIds}), the same on every replica: the bucket's, or a new one that
+     * the first replica to start writes there (a write only the first wins, where the store has conditional writes;
+     * without them two replicas starting at the same moment may each write one, and the last write is what all
+     * read back here).
+     */
+    private static byte[] sharedUploadKey(S3Bucket bucket, boolean conditionalWrites) throws IOException {
+        Optional<S3Bucket.Fetched> stored = bucket.get(S3Layout.UPLOAD_KEY);
+        if (stored.isPresent()) {
+            return stored.get().content();
+        }
+        try {
+            bucket.put(S3Layout.UPLOAD_KEY, UploadIds.newKey(), conditionalWrites ? S3Bucket.Condition.ABSENT : S3Bucket.Condition.NONE);
+        } catch (S3Bucket.PreconditionFailedException e) {
+            // another replica's key was there first: it is the one read back below
+        }
+        return bucket.get(S3Layout.UPLOAD_KEY).orElseThrow(() -> new IOException(bucket.describe() + " lost its upload key "
+                + S3Layout.UPLOAD_KEY + " just after it was written")).content();
     }
 
     /** Replaces the local key file with the bucket's shared one, if there is one; true when there was. */

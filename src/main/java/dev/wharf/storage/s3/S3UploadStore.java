@@ -22,12 +22,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -37,11 +37,16 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * parts and the tail short of a part (see {@link UploadState}). Nothing of a session lives in one process, so the
  * start, the chunks and the finish of one upload may each reach a different replica. The bytes go through a local
  * spool ({@code <root>/spool}) only on their way to the bucket.
+ *
+ * <p>Starting a session writes nothing: its id proves itself ({@link UploadIds}), and a session with no state
+ * object is one with no bytes yet, valid until {@code uploads.expiry} after its start (as the purge would remove it
+ * then). The state and the repository's index entry appear with the first write; a finished or cancelled session
+ * leaves an ended state, so that its id stays unknown until the purge. The per-repository cap counts the sessions
+ * that hold a state, from a listing this replica reuses for the cache TTL.
  */
 final class S3UploadStore implements UploadStore {
     private static final Logger LOG = LoggerFactory.getLogger(S3UploadStore.class);
-    private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final int ID_LENGTH = 36;
+    private static final int ID_LENGTH = UploadIds.LENGTH;
     /**
      * How long a writer's claim on an upload holds without a sign of life (it renews it with every part it sends):
      * after that, a replica that died mid-write no longer keeps the upload from its client's retry.
@@ -56,55 +61,74 @@ final class S3UploadStore implements UploadStore {
     private final long partSize;
     private final boolean conditionalWrites;
     private final Executor io;
+    private final UploadIds ids;
+    private final Duration expiry;
     /**
      * The state each session had when this replica last looked it up, for a moment: the PUT that finishes an
      * empty session with the whole blob decides on it without reading the state a second time.
      */
-    private final Cache<String, UploadState> lookedUp = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(2))
+    private final Cache<String, Read> lookedUp = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(2))
             .maximumSize(10_000).build();
+    /** Sessions holding a state, per repository, as last listed (this replica's own starts and ends drop the entry). */
+    private final Cache<RepositoryName, Integer> counts;
     /** Sessions this replica is writing now; another replica's concurrent write is caught by the conditional state write. */
     private final Set<String> writing = ConcurrentHashMap.newKeySet();
 
-    /** The session's state and the ETag it was read at. */
+    /** The session's state and the ETag it was read at; no ETag: a session not written to yet, with no state object. */
     private record Read(UploadState state, String etag) {
+        boolean written() {
+            return etag != null;
+        }
     }
 
-    S3UploadStore(S3Bucket bucket, S3BlobStore blobs, Path spoolDir, long partSize, boolean conditionalWrites, Executor io)
-            throws IOException {
+    /**
+     * @param ids    the bucket's upload ids
+     * @param expiry {@code uploads.expiry}: how long a session that was never written to stays valid
+     * @param ttl    how long a listing of a repository's sessions is reused for its cap
+     */
+    S3UploadStore(S3Bucket bucket, S3BlobStore blobs, Path spoolDir, long partSize, boolean conditionalWrites, Executor io,
+                  UploadIds ids, Duration expiry, Duration ttl) throws IOException {
         this.bucket = bucket;
         this.blobs = blobs;
         this.spoolDir = spoolDir;
         this.partSize = partSize;
         this.conditionalWrites = conditionalWrites;
         this.io = io;
+        this.ids = ids;
+        this.expiry = expiry;
+        this.counts = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(10_000).build();
         Files.createDirectories(spoolDir);
     }
 
+    /** No request to the bucket: the id is all there is of a session until its first bytes. */
     @Override
-    public UploadSession create(RepositoryName repository) throws IOException {
-        String id = UUID.randomUUID().toString();
-        Instant now = Instant.now();
-        // at once: an index entry without its state is purged as an orphan, a state without its entry by its expiry
-        S3Bucket.await(CompletableFuture.allOf(
-                bucket.putAsync(S3Layout.uploadIndexEntry(repository, id), new byte[0], S3Bucket.Condition.NONE),
-                bucket.putAsync(S3Layout.uploadState(id), UploadState.fresh(repository.value(), now.toEpochMilli()).toJson(),
-                        S3Bucket.Condition.NONE)));
-        return new UploadSession(id, repository, now);
+    public UploadSession create(RepositoryName repository) {
+        long now = System.currentTimeMillis();
+        return new UploadSession(ids.issue(repository, now), repository, Instant.ofEpochMilli(now));
     }
 
     @Override
     public UploadSession get(RepositoryName repository, String id) throws IOException {
-        UploadState state = read(repository, id).state();
-        lookedUp.put(id, state);
-        return new UploadSession(id, repository, Instant.ofEpochMilli(state.startedAtMillis()));
+        Read read = read(repository, id);
+        lookedUp.put(id, read);
+        return new UploadSession(id, repository, Instant.ofEpochMilli(read.state().startedAtMillis()));
     }
 
     private Read read(RepositoryName repository, String id) throws IOException {
-        if (id == null || !UUID_FORM.matcher(id).matches()) {
+        OptionalLong issued = ids.issuedAt(repository, id);
+        if (issued.isEmpty()) {
             throw UploadStateException.unknown();
         }
         Optional<Read> stored = readState(S3Layout.uploadState(id));
-        if (stored.isEmpty() || !stored.get().state().repository().equals(repository.value())) {
+        if (stored.isEmpty()) {
+            // never written to: abandoned once older than the expiry, as the purge would have removed it by then
+            if (System.currentTimeMillis() - issued.getAsLong() > expiry.toMillis()) {
+                throw UploadStateException.unknown();
+            }
+            return new Read(UploadState.fresh(repository.value(), issued.getAsLong()), null);
+        }
+        UploadState state = stored.get().state();
+        if (state.ended() || !state.repository().equals(repository.value())) {
             throw UploadStateException.unknown();
         }
         return stored.get();
@@ -174,8 +198,7 @@ final class S3UploadStore implements UploadStore {
                 UploadState claimed = read.state().claimedBy(UUID.randomUUID().toString(), now);
                 String etag;
                 try {
-                    etag = bucket.put(S3Layout.uploadState(session.id()), claimed.toJson(),
-                            conditionalWrites ? S3Bucket.Condition.matching(read.etag()) : S3Bucket.Condition.NONE);
+                    etag = claim(session, read, claimed);
                 } catch (S3Bucket.PreconditionFailedException e) {
                     pauseOrBusy(deadline); // another replica claimed it first: wait for it like for any writer
                     continue;
@@ -187,6 +210,27 @@ final class S3UploadStore implements UploadStore {
             writing.remove(session.id());
             throw e;
         }
+    }
+
+    /**
+     * Writes the claim over the state it was read from. A session's first claim also brings it into existence: the
+     * state (only if there is none yet) and the repository's index entry, at once (an index entry without its state
+     * is purged as an orphan, a state without its entry by its expiry).
+     */
+    private String claim(UploadSession session, Read read, UploadState claimed) throws IOException {
+        String key = S3Layout.uploadState(session.id());
+        if (read.written()) {
+            return bucket.put(key, claimed.toJson(),
+                    conditionalWrites ? S3Bucket.Condition.matching(read.etag()) : S3Bucket.Condition.NONE);
+        }
+        counts.invalidate(session.repository());
+        CompletableFuture<Void> entry = bucket.putAsync(S3Layout.uploadIndexEntry(session.repository(), session.id()), new byte[0],
+                S3Bucket.Condition.NONE).thenApply(etag -> null);
+        CompletableFuture<String> state = bucket.putAsync(key, claimed.toJson(),
+                conditionalWrites ? S3Bucket.Condition.ABSENT : S3Bucket.Condition.NONE);
+        S3Bucket.await(CompletableFuture.allOf(entry, state).exceptionally(e -> null));
+        S3Bucket.await(entry);
+        return S3Bucket.await(state);
     }
 
     private static void pauseOrBusy(long deadline) throws UploadStateException {
@@ -260,19 +304,37 @@ final class S3UploadStore implements UploadStore {
     }
 
     /**
-     * Removes the session: its multipart upload if still open, its tail, its index entry, and the state last (a
-     * session half-deleted stays findable, and its purge finishes the job). No listing: the state names them all.
+     * Ends the session: its multipart upload if still open, its tail and its index entry go, and the state becomes
+     * an ended one last (a session half-ended stays findable, and its purge finishes the job). No listing: the
+     * state names them all.
      */
     @Override
     public void delete(String id) throws IOException {
+        removeParts(id);
+        bucket.put(S3Layout.uploadState(id), UploadState.ended(System.currentTimeMillis()).toJson(), S3Bucket.Condition.NONE);
+    }
+
+    /**
+     * What the purge does to an expired session: as {@link #delete}, and the state goes too; true when it was an
+     * upload still open (not an ended one's record).
+     */
+    private boolean remove(String id) throws IOException {
+        boolean open = removeParts(id);
+        bucket.delete(S3Layout.uploadState(id));
+        return open;
+    }
+
+    /** Removes all of the session but its state; false when there was nothing (no state, or an ended one). */
+    private boolean removeParts(String id) throws IOException {
         lookedUp.invalidate(id);
         Optional<Read> stored = readState(S3Layout.uploadState(id));
-        if (stored.isEmpty()) {
-            return;
+        if (stored.isEmpty() || stored.get().state().ended()) {
+            return false;
         }
         UploadState state = stored.get().state();
-        List<String> keys = new ArrayList<>(List.of(S3Layout.uploadData(id),
-                S3Layout.uploadIndexEntry(RepositoryName.parse(state.repository()), id)));
+        RepositoryName repository = RepositoryName.parse(state.repository());
+        counts.invalidate(repository);
+        List<String> keys = new ArrayList<>(List.of(S3Layout.uploadData(id), S3Layout.uploadIndexEntry(repository, id)));
         if (state.tailSize() > 0) {
             keys.add(S3Layout.uploadTail(id, state.tailVersion()));
         }
@@ -280,7 +342,7 @@ final class S3UploadStore implements UploadStore {
             bucket.abortMultipart(S3Layout.uploadData(id), state.multipartId()); // gone already once completed
         }
         bucket.deleteAll(keys);
-        bucket.delete(S3Layout.uploadState(id));
+        return true;
     }
 
     /**
@@ -294,25 +356,37 @@ final class S3UploadStore implements UploadStore {
                     () -> CompletableFuture.completedFuture(null)));
         }
         String id = session.id();
-        UploadState state = lookedUp.getIfPresent(id);
-        if (state == null) {
-            state = read(session.repository(), id).state();
+        Read read = lookedUp.getIfPresent(id);
+        if (read == null) {
+            read = read(session.repository(), id);
         }
+        UploadState state = read.state();
         if (state.size() > 0 || state.claimed(System.currentTimeMillis(), CLAIM_TIMEOUT.toMillis())) {
             return Optional.empty();
         }
-        // the session holds nothing but its state and index entry: both go at once, no look at the state first
+        // the session holds nothing but (if it was ever written to) its state and index entry: it ends at once
+        boolean written = read.written();
         return Optional.of(new S3WholeBlobWrite(bucket, blobs, digest, spoolDir, partSize, io, () -> {
             lookedUp.invalidate(id);
-            return CompletableFuture.allOf(bucket.deleteAsync(S3Layout.uploadIndexEntry(session.repository(), id)),
-                    bucket.deleteAsync(S3Layout.uploadState(id)));
+            CompletableFuture<String> ended = bucket.putAsync(S3Layout.uploadState(id),
+                    UploadState.ended(System.currentTimeMillis()).toJson(), S3Bucket.Condition.NONE);
+            if (!written) {
+                return ended.thenApply(etag -> null);
+            }
+            counts.invalidate(session.repository());
+            return CompletableFuture.allOf(ended, bucket.deleteAsync(S3Layout.uploadIndexEntry(session.repository(), id)));
         }));
     }
 
     @Override
     public int count(RepositoryName repository) {
         try {
-            return bucket.list(S3Layout.uploadIndex(repository)).size();
+            Integer listed = counts.getIfPresent(repository);
+            if (listed == null) {
+                listed = bucket.list(S3Layout.uploadIndex(repository)).size();
+                counts.put(repository, listed);
+            }
+            return listed;
         } catch (IOException e) {
             throw new dev.wharf.storage.StorageException("cannot count the uploads in " + bucket.describe() + ": " + e.getMessage(), e);
         }
@@ -333,8 +407,9 @@ final class S3UploadStore implements UploadStore {
     }
 
     /**
-     * Removes the uploads whose newest object is older than {@code expiry} (a write renews the state object), and
-     * index entries left without their upload by a replica that died while deleting one.
+     * Removes the uploads whose newest object is older than {@code expiry} (a write renews the state object), the
+     * records of ended ones as old, and index entries left without their upload by a replica that died while
+     * deleting one. Counts the uploads that were still open.
      */
     @Override
     public int purgeAbandoned(Duration expiry) throws IOException {
@@ -352,8 +427,11 @@ final class S3UploadStore implements UploadStore {
                 expired.add(id);
             }
         });
+        int purged = 0;
         for (String id : expired) {
-            delete(id);
+            if (remove(id)) {
+                purged++;
+            }
         }
         List<String> orphans = new ArrayList<>();
         for (S3Bucket.Entry e : bucket.list(S3Layout.UPLOAD_INDEX)) {
@@ -364,7 +442,7 @@ final class S3UploadStore implements UploadStore {
         }
         bucket.deleteAll(orphans);
         abortStaleBlobWrites(cutoff);
-        return expired.size();
+        return purged;
     }
 
     /**

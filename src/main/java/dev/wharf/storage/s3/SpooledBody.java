@@ -48,6 +48,11 @@ abstract class SpooledBody implements UploadAppender {
         this.spoolName = spoolName;
     }
 
+    /** How many bytes the spool being filled takes before {@link #partFull}: a part, unless the subclass says otherwise. */
+    protected long spoolLimit() {
+        return partSize;
+    }
+
     /** Sends the full spool on and starts a new one with {@link #newSpool}; runs on the I/O thread, may block. */
     protected abstract void partFull() throws IOException;
 
@@ -131,14 +136,14 @@ abstract class SpooledBody implements UploadAppender {
         try {
             hasher.update(buffer.duplicate());
             while (buffer.hasRemaining()) {
-                int slice = (int) Math.min(buffer.remaining(), partSize - spoolSize);
+                int slice = (int) Math.min(buffer.remaining(), spoolLimit() - spoolSize);
                 ByteBuffer part = buffer.slice().limit(slice);
                 while (part.hasRemaining()) {
                     channel.write(part);
                 }
                 buffer.position(buffer.position() + slice);
                 spoolSize += slice;
-                if (spoolSize == partSize) {
+                if (spoolSize == spoolLimit()) {
                     channel.close();
                     partFull();
                 }

@@ -3,6 +3,7 @@ package dev.wharf.storage.s3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wharf.config.WharfConfig;
@@ -126,6 +127,69 @@ abstract class S3StoreContract extends StoreContract {
         }
     }
 
+    @Test
+    void startingAnUploadWritesNothingAndAnyReplicaKnowsItsId() throws Exception {
+        UploadSession session = storage.uploads().create(REPO);
+        try (S3Bucket bucket = bucket()) {
+            assertEquals(List.of(), bucket.list(S3Layout.UPLOADS));
+            assertEquals(List.of(), bucket.list(S3Layout.UPLOAD_INDEX));
+        }
+        assertEquals(0, storage.uploads().count(REPO));
+        try (Storage other = openAgain()) {
+            UploadSession there = other.uploads().get(REPO, session.id());
+            assertEquals(0, other.uploads().size(there));
+            assertEquals(session.startedAt().toEpochMilli(), there.startedAt().toEpochMilli());
+        }
+    }
+
+    @Test
+    void anUploadIdChangedInOneDigitOrFromAnotherBucketIsUnknown() throws Exception {
+        String id = storage.uploads().create(REPO).id();
+        char last = id.charAt(id.length() - 1);
+        String changed = id.substring(0, id.length() - 1) + (last == '0' ? '1' : '0');
+        assertEquals(UploadStateException.Kind.UNKNOWN,
+                assertThrows(UploadStateException.class, () -> storage.uploads().get(REPO, changed)).kind());
+        String elsewhere = new UploadIds(UploadIds.newKey()).issue(REPO, System.currentTimeMillis());
+        assertEquals(UploadStateException.Kind.UNKNOWN,
+                assertThrows(UploadStateException.class, () -> storage.uploads().get(REPO, elsewhere)).kind());
+    }
+
+    @Test
+    void anUnwrittenUploadIsUnknownOnceOlderThanTheExpiryAndAWrittenOneLastsUntilThePurge() throws Exception {
+        Path root = Files.createTempDirectory("wharf-s3-replica-");
+        roots.add(root);
+        try (Storage shortLived = new Storage(config(server(), bucket, root), Duration.ofMillis(300))) {
+            UploadSession unwritten = shortLived.uploads().create(REPO);
+            UploadSession written = shortLived.uploads().create(REPO);
+            write(shortLived, written, 0, content(100, 17));
+            Thread.sleep(400);
+            assertEquals(UploadStateException.Kind.UNKNOWN,
+                    assertThrows(UploadStateException.class, () -> shortLived.uploads().get(REPO, unwritten.id())).kind());
+            assertEquals(100, shortLived.uploads().size(shortLived.uploads().get(REPO, written.id())));
+        }
+    }
+
+    @Test
+    void anEndedUploadStaysUnknownOnEveryReplicaUntilThePurgeRemovesItsRecord() throws Exception {
+        UploadSession cancelled = storage.uploads().create(REPO);
+        storage.uploads().delete(cancelled.id());
+        UploadSession finished = storage.uploads().create(REPO);
+        write(storage, finished, 0, content(100, 18));
+        storage.uploads().commit(finished, Digest.sha256(content(100, 18)));
+        storage.uploads().delete(finished.id());
+        try (Storage other = openAgain()) {
+            for (UploadSession ended : List.of(cancelled, finished)) {
+                assertThrows(UploadStateException.class, () -> other.uploads().get(REPO, ended.id()));
+            }
+            assertEquals(0, other.uploads().count(REPO));
+        }
+        Thread.sleep(2100); // past the 1 s grain of S3 times
+        assertEquals(0, storage.uploads().purgeAbandoned(Duration.ZERO), "no upload was left open");
+        try (S3Bucket bucket = bucket()) {
+            assertEquals(List.of(), bucket.list(S3Layout.UPLOADS));
+        }
+    }
+
     /** Appends {@code bytes} in chunks that cross part boundaries and finishes the write. */
     private static UploadAppender.Result writeAll(UploadAppender write, byte[] bytes) throws Exception {
         for (int at = 0; at < bytes.length; at += 1 << 20) {
@@ -140,7 +204,8 @@ abstract class S3StoreContract extends StoreContract {
 
     @Test
     void aWholeBlobWriteIsSeenByNobodyUntilItIsPublished() throws Exception {
-        for (int size : new int[] {1000, 2 * PART + 1000}) {
+        // one PUT up to the single-PUT limit, parts beyond it
+        for (int size : new int[] {1000, 2 * PART + 1000, (int) S3WholeBlobWrite.SINGLE_PUT_LIMIT + PART + 1000}) {
             byte[] bytes = content(size, size);
             Digest d = Digest.sha256(bytes);
             WholeBlobWrite write = storage.uploads().writeWhole(null, d).orElseThrow();
@@ -149,10 +214,11 @@ abstract class S3StoreContract extends StoreContract {
             assertEquals(d, Digest.of(Digest.Algorithm.SHA256, written.hasher().digest()));
             try (Storage other = openAgain()) {
                 assertFalse(other.blobs().exists(d), "a blob before its write was published");
-                write.publish();
+                write.publish(() -> storage.repositories().linkBlob(REPO, d));
                 try (InputStream in = other.blobs().openStream(d)) {
                     assertArrayEquals(bytes, in.readAllBytes());
                 }
+                assertTrue(other.repositories().holdsBlob(REPO, d), "the reference is recorded with the publish");
             }
         }
         try (S3Bucket b = bucket()) {
@@ -162,7 +228,7 @@ abstract class S3StoreContract extends StoreContract {
 
     @Test
     void aDiscardedWholeBlobWriteLeavesNoObjectAndNoUploadOpen() throws Exception {
-        byte[] bytes = content(2 * PART + 77, 21);
+        byte[] bytes = content((int) S3WholeBlobWrite.SINGLE_PUT_LIMIT + 2 * PART + 77, 21); // parts sent on the way
         Digest claimed = Digest.sha256(content(10, 22));
         WholeBlobWrite write = storage.uploads().writeWhole(null, claimed).orElseThrow();
         writeAll(write, bytes);
@@ -176,9 +242,10 @@ abstract class S3StoreContract extends StoreContract {
 
     @Test
     void aWholeBlobWriteCutShortLeavesNoObjectAndNoUploadOpen() throws Exception {
-        Digest d = Digest.sha256(content(3 * PART, 23));
+        int limit = (int) S3WholeBlobWrite.SINGLE_PUT_LIMIT;
+        Digest d = Digest.sha256(content(limit + 3 * PART, 23));
         WholeBlobWrite write = storage.uploads().writeWhole(null, d).orElseThrow();
-        write.append(ByteBuffer.wrap(content(2 * PART + 5, 23)));
+        write.append(ByteBuffer.wrap(content(limit + 2 * PART + 5, 23))); // parts sent on the way
         write.abort().get(60, TimeUnit.SECONDS);
         try (S3Bucket b = bucket()) {
             assertEquals(List.of(), b.listMultipart(S3Layout.BLOBS));
